@@ -1,0 +1,81 @@
+/**
+ * The Argo CD (and Helm) annotation keys, hook phases, delete policies and sync options that
+ * sync-hooks reads and writes. Everything else in the project refers to these constants, so the
+ * vocabulary lives in exactly one place.
+ */
+
+export const ANNOTATION_HOOK = 'argocd.argoproj.io/hook';
+export const ANNOTATION_HOOK_DELETE_POLICY = 'argocd.argoproj.io/hook-delete-policy';
+export const ANNOTATION_SYNC_WAVE = 'argocd.argoproj.io/sync-wave';
+export const ANNOTATION_SYNC_OPTIONS = 'argocd.argoproj.io/sync-options';
+/** Finalizer put on every hook while its result has not been read (Argo CD v3 parity). */
+export const HOOK_FINALIZER = 'argocd.argoproj.io/hook-finalizer';
+
+export const HELM_HOOK = 'helm.sh/hook';
+export const HELM_HOOK_WEIGHT = 'helm.sh/hook-weight';
+export const HELM_HOOK_DELETE_POLICY = 'helm.sh/hook-delete-policy';
+export const HELM_RESOURCE_POLICY = 'helm.sh/resource-policy';
+
+/** Every Argo CD annotation key our constructs may emit. */
+export const ARGO_ANNOTATION_KEYS = [
+  ANNOTATION_HOOK,
+  ANNOTATION_HOOK_DELETE_POLICY,
+  ANNOTATION_SYNC_WAVE,
+  ANNOTATION_SYNC_OPTIONS,
+] as const;
+
+/** Hook phases that Argo CD understands (`Skip` is a marker, not a phase that runs). */
+export const HOOK_PHASES = ['PreSync', 'Sync', 'PostSync', 'SyncFail', 'PreDelete', 'PostDelete'] as const;
+export type HookPhase = (typeof HOOK_PHASES)[number];
+export type HookType = HookPhase | 'Skip';
+export const HOOK_TYPES: readonly HookType[] = [...HOOK_PHASES, 'Skip'];
+
+/** Phases of a sync operation, in execution order (gitops-engine `syncPhaseOrder`). */
+export const SYNC_PHASES = ['PreSync', 'Sync', 'PostSync', 'SyncFail'] as const;
+export type SyncPhase = (typeof SYNC_PHASES)[number];
+export const SYNC_PHASE_ORDER: Record<SyncPhase, number> = { PreSync: -1, Sync: 0, PostSync: 1, SyncFail: 2 };
+
+/** Phases that only run on teardown (Argo CD application deletion). */
+export const DELETE_PHASES = ['PreDelete', 'PostDelete'] as const;
+export type DeletePhase = (typeof DELETE_PHASES)[number];
+
+export const DELETE_POLICIES = ['BeforeHookCreation', 'HookSucceeded', 'HookFailed'] as const;
+export type DeletePolicy = (typeof DELETE_POLICIES)[number];
+
+/** Helm hook names and how Argo CD maps them (spec §6.2). `undefined` = unsupported, never applied. */
+export const HELM_HOOK_MAP: Record<string, HookPhase | undefined> = {
+  'pre-install': 'PreSync',
+  'pre-upgrade': 'PreSync',
+  'post-install': 'PostSync',
+  'post-upgrade': 'PostSync',
+  'pre-delete': 'PreDelete',
+  'post-delete': 'PostDelete',
+  'pre-rollback': undefined,
+  'post-rollback': undefined,
+  test: undefined,
+  'test-success': undefined,
+  'test-failure': undefined,
+};
+
+export const HELM_DELETE_POLICY_MAP: Record<string, DeletePolicy> = {
+  'before-hook-creation': 'BeforeHookCreation',
+  'hook-succeeded': 'HookSucceeded',
+  'hook-failed': 'HookFailed',
+};
+
+/** Sync options (resource annotation `argocd.argoproj.io/sync-options`) that the engine honours. */
+export const SYNC_OPTIONS = ['Prune=false', 'Delete=false', 'PruneLast=true'] as const;
+export type SyncOption = (typeof SYNC_OPTIONS)[number];
+
+export function isHookPhase(v: string): v is HookPhase {
+  return (HOOK_PHASES as readonly string[]).includes(v);
+}
+export function isDeletePolicy(v: string): v is DeletePolicy {
+  return (DELETE_POLICIES as readonly string[]).includes(v);
+}
+export function isSyncPhase(v: string): v is SyncPhase {
+  return (SYNC_PHASES as readonly string[]).includes(v);
+}
+export function isDeletePhase(v: string): v is DeletePhase {
+  return (DELETE_PHASES as readonly string[]).includes(v);
+}

@@ -1,0 +1,4 @@
+export * from './annotations';
+export * from './resource';
+export * from './parse';
+export * from './types';
