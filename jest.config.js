@@ -1,5 +1,5 @@
 /** Two projects: `unit` (no cluster, fast) and `integration` (embedded cluster + real pulumi CLI). */
-const tsJest = ['ts-jest', { tsconfig: 'tsconfig.json', isolatedModules: true }];
+const tsJest = ['ts-jest', { tsconfig: 'tsconfig.json' }];
 module.exports = {
   projects: [
     {
