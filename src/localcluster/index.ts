@@ -1,0 +1,6 @@
+export * from './versions';
+export * from './errors';
+export * from './progress';
+export * from './toolchain';
+export * from './kwok-stages';
+export * from './cluster';

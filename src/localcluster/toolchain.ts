@@ -1,0 +1,266 @@
+/**
+ * Toolchain provisioning: builds the Kubernetes control plane (etcd, kube-apiserver,
+ * kube-controller-manager, kube-scheduler), kwok and the `pulumi` CLI from the Go module proxy,
+ * once, into a version-keyed cache outside the repo. A warm call only checks marker files.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { ToolchainError } from './errors';
+import { capture, runLogged } from './exec';
+import { formatDuration, ProgressFn, stderrProgress } from './progress';
+import {
+  cacheRoot,
+  componentDirs,
+  ETCD_VERSION,
+  KUBERNETES_STAGING_VERSION,
+  KUBERNETES_VERSION,
+  KWOK_VERSION,
+  MIN_PULUMI_VERSION,
+  PULUMI_VERSION,
+} from './versions';
+
+export interface Toolchain {
+  /** Directory holding etcd, kube-apiserver, kube-controller-manager, kube-scheduler. */
+  k8sBin: string;
+  kwok: string;
+  /** The `pulumi` executable to use. */
+  pulumi: string;
+  /** Directory to put first on PATH for Pulumi (holds pulumi-resource-pulumi-nodejs and, when built, pulumi). */
+  pulumiBinDir: string;
+  pulumiVersion: string;
+}
+
+export interface ToolchainOptions {
+  progress?: ProgressFn;
+  /** Which parts are needed (default: all). */
+  parts?: Array<'k8s' | 'kwok' | 'pulumi'>;
+}
+
+/** Directory of the Go helper modules shipped with the package (`tools/`). */
+export function toolsDir(): string {
+  return path.resolve(__dirname, '..', '..', 'tools');
+}
+
+const COMPLETE = '.complete';
+
+function isComplete(dir: string): boolean {
+  return fs.existsSync(path.join(dir, COMPLETE));
+}
+
+function markComplete(dir: string, info: Record<string, unknown>): void {
+  fs.writeFileSync(path.join(dir, COMPLETE), JSON.stringify({ ...info, builtAt: new Date().toISOString() }, null, 2));
+}
+
+function goEnv(): NodeJS.ProcessEnv {
+  return { ...process.env, GOTOOLCHAIN: 'local', CGO_ENABLED: '0', GOFLAGS: '-buildvcs=false' };
+}
+
+function requireGo(): void {
+  const v = capture('go', ['version'], goEnv());
+  if (!v) {
+    throw new ToolchainError(
+      'go',
+      'the Go toolchain (>= 1.26) is needed once to build the local Kubernetes control plane and the pulumi CLI, but `go` is not on PATH. ' +
+        'Install Go, or point KUBECONFIG at an existing cluster and put `pulumi` on PATH.',
+    );
+  }
+}
+
+/** Serializes concurrent builds (e.g. two test runs) with an exclusive lock directory. */
+async function withLock<T>(name: string, progress: ProgressFn, fn: () => Promise<T>): Promise<T> {
+  const root = cacheRoot();
+  fs.mkdirSync(root, { recursive: true });
+  const lock = path.join(root, `${name}.lock`);
+  const deadline = Date.now() + 90 * 60_000;
+  let announced = false;
+  for (;;) {
+    try {
+      fs.mkdirSync(lock);
+      fs.writeFileSync(path.join(lock, 'pid'), String(process.pid));
+      break;
+    } catch {
+      const holder = Number(fs.readFileSync(path.join(lock, 'pid'), { encoding: 'utf8', flag: 'a+' }) || 0);
+      if (holder && !isAlive(holder)) {
+        fs.rmSync(lock, { recursive: true, force: true });
+        continue;
+      }
+      if (Date.now() > deadline) throw new ToolchainError(name, `timed out waiting for the build lock ${lock}`);
+      if (!announced) progress(`waiting for another build of ${name} (lock ${lock}, pid ${holder || '?'})`);
+      announced = true;
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+  }
+  try {
+    return await fn();
+  } finally {
+    fs.rmSync(lock, { recursive: true, force: true });
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Copies a Go helper module from `tools/<name>` into the build directory. */
+function stageModule(name: string, dest: string): void {
+  fs.mkdirSync(dest, { recursive: true });
+  for (const f of fs.readdirSync(path.join(toolsDir(), name))) {
+    const src = path.join(toolsDir(), name, f);
+    if (fs.statSync(src).isFile()) fs.copyFileSync(src, path.join(dest, f));
+  }
+}
+
+async function buildK8s(dir: string, progress: ProgressFn): Promise<void> {
+  requireGo();
+  const started = Date.now();
+  const src = path.join(dir, 'src');
+  const bin = path.join(dir, 'bin');
+  const log = path.join(dir, 'build.log');
+  fs.mkdirSync(bin, { recursive: true });
+  stageModule('k8s', src);
+  progress(
+    `building the Kubernetes control plane ${KUBERNETES_VERSION} (etcd ${ETCD_VERSION}) from the Go module proxy into ${dir}. ` +
+      'This happens once; the first build takes 15-30 minutes on 2 cores. Log: ' + log,
+  );
+  const env = goEnv();
+  const run = (label: string, args: string[]) => runLogged('go', args, { cwd: src, env, logFile: log, progress, label });
+  await run('downloading Go modules', ['mod', 'download']);
+  const minor = KUBERNETES_VERSION.split('.')[1];
+  let ldflags = '-s -w';
+  for (const p of ['k8s.io/component-base/version', 'k8s.io/client-go/pkg/version']) {
+    ldflags += ` -X '${p}.gitVersion=${KUBERNETES_VERSION}' -X '${p}.gitMajor=1' -X '${p}.gitMinor=${minor}' -X '${p}.gitTreeState=clean'`;
+  }
+  await run('building kube-apiserver, kube-controller-manager, kube-scheduler', [
+    'build', '-trimpath', '-ldflags', ldflags, '-o', bin + path.sep,
+    'k8s.io/kubernetes/cmd/kube-apiserver', 'k8s.io/kubernetes/cmd/kube-controller-manager', 'k8s.io/kubernetes/cmd/kube-scheduler',
+  ]);
+  await run('building etcd', ['build', '-trimpath', '-ldflags', '-s -w', '-o', path.join(bin, 'etcd'), 'go.etcd.io/etcd/server/v3']);
+  markComplete(dir, { kubernetes: KUBERNETES_VERSION, staging: KUBERNETES_STAGING_VERSION, etcd: ETCD_VERSION, seconds: (Date.now() - started) / 1000 });
+  progress(`built the Kubernetes control plane in ${formatDuration(Date.now() - started)}`);
+}
+
+async function buildKwok(dir: string, progress: ProgressFn): Promise<void> {
+  requireGo();
+  const started = Date.now();
+  const bin = path.join(dir, 'bin');
+  const log = path.join(dir, 'build.log');
+  fs.mkdirSync(bin, { recursive: true });
+  progress(`building kwok ${KWOK_VERSION} (the fake kubelet) into ${dir}; takes a few minutes the first time. Log: ${log}`);
+  await runLogged('go', ['install', '-trimpath', '-ldflags', '-s -w', `sigs.k8s.io/kwok/cmd/kwok@${KWOK_VERSION}`], {
+    env: { ...goEnv(), GOBIN: bin },
+    logFile: log,
+    progress,
+    label: 'building kwok',
+  });
+  markComplete(dir, { kwok: KWOK_VERSION, seconds: (Date.now() - started) / 1000 });
+  progress(`built kwok in ${formatDuration(Date.now() - started)}`);
+}
+
+async function buildPulumi(dir: string, progress: ProgressFn): Promise<void> {
+  requireGo();
+  const started = Date.now();
+  const src = path.join(dir, 'src');
+  const bin = path.join(dir, 'bin');
+  const log = path.join(dir, 'build.log');
+  fs.mkdirSync(bin, { recursive: true });
+  stageModule('pulumi', src);
+  progress(`building the pulumi CLI ${PULUMI_VERSION} from the Go module proxy into ${dir}. This happens once and takes 5-15 minutes. Log: ${log}`);
+  const env = goEnv();
+  const run = (label: string, args: string[]) => runLogged('go', args, { cwd: src, env, logFile: log, progress, label });
+  const ld = `-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=${PULUMI_VERSION}`;
+  await run('building pulumi', ['build', '-trimpath', '-tags', 'osusergo,grpcnotrace', '-ldflags', ld, '-o', path.join(bin, 'pulumi'), 'github.com/pulumi/pulumi/pkg/v3/cmd/pulumi']);
+  if (fs.existsSync(path.join(src, 'langhost'))) {
+    await run('building pulumi-language-nodejs', ['build', '-trimpath', '-ldflags', ld, '-o', path.join(bin, 'pulumi-language-nodejs'), './langhost']);
+  }
+  markComplete(dir, { pulumi: PULUMI_VERSION, seconds: (Date.now() - started) / 1000 });
+  progress(`built pulumi in ${formatDuration(Date.now() - started)}`);
+}
+
+/** The dynamic-provider shim shipped in @pulumi/pulumi's npm package, copied next to the CLI. */
+function installNodejsShim(bin: string): void {
+  const pkgDir = path.dirname(require.resolve('@pulumi/pulumi/package.json'));
+  const shim = path.join(pkgDir, 'pulumi-resource-pulumi-nodejs');
+  const dest = path.join(bin, 'pulumi-resource-pulumi-nodejs');
+  fs.mkdirSync(bin, { recursive: true });
+  const content = fs.readFileSync(shim);
+  if (!fs.existsSync(dest) || !fs.readFileSync(dest).equals(content)) {
+    fs.writeFileSync(dest, content, { mode: 0o755 });
+  }
+}
+
+function versionAtLeast(v: string, min: string): boolean {
+  const a = v.replace(/^v/, '').split(/[.-]/).map((x) => Number.parseInt(x, 10));
+  const b = min.split('.').map((x) => Number.parseInt(x, 10));
+  for (let i = 0; i < 3; i++) {
+    if ((a[i] || 0) !== b[i]) return (a[i] || 0) > b[i];
+  }
+  return true;
+}
+
+/** A `pulumi` on PATH that is recent enough, if any (SYNC_HOOKS_BUILD_PULUMI=1 forces our own build). */
+function ambientPulumi(): { path: string; version: string } | undefined {
+  if (process.env.SYNC_HOOKS_BUILD_PULUMI === '1') return undefined;
+  const which = capture('sh', ['-c', 'command -v pulumi']);
+  if (!which) return undefined;
+  const version = capture(which, ['version'], { ...process.env, PULUMI_SKIP_UPDATE_CHECK: 'true' });
+  if (!version || !versionAtLeast(version, MIN_PULUMI_VERSION)) return undefined;
+  return { path: which, version };
+}
+
+/** Ensures every needed binary is present, building what is missing. Warm: a few stat calls. */
+export async function ensureToolchain(opts: ToolchainOptions = {}): Promise<Toolchain> {
+  const progress = opts.progress ?? stderrProgress;
+  const parts = new Set(opts.parts ?? ['k8s', 'kwok', 'pulumi']);
+  const dirs = componentDirs();
+  const build = async (name: string, dir: string, fn: (d: string, p: ProgressFn) => Promise<void>) => {
+    if (isComplete(dir)) return;
+    await withLock(name, progress, async () => {
+      if (isComplete(dir)) return;
+      try {
+        await fn(dir, progress);
+      } catch (e) {
+        throw new ToolchainError(name, (e as Error).message);
+      }
+    });
+  };
+  if (parts.has('k8s')) await build('kubernetes', dirs.k8s, buildK8s);
+  if (parts.has('kwok')) await build('kwok', dirs.kwok, buildKwok);
+  let pulumi = path.join(dirs.pulumi, 'bin', 'pulumi');
+  let pulumiVersion = PULUMI_VERSION;
+  if (parts.has('pulumi')) {
+    const ambient = ambientPulumi();
+    if (ambient) {
+      pulumi = ambient.path;
+      pulumiVersion = ambient.version;
+    } else {
+      await build('pulumi', dirs.pulumi, buildPulumi);
+    }
+    installNodejsShim(path.join(dirs.pulumi, 'bin'));
+  }
+  return {
+    k8sBin: path.join(dirs.k8s, 'bin'),
+    kwok: path.join(dirs.kwok, 'bin', 'kwok'),
+    pulumi,
+    pulumiBinDir: path.join(dirs.pulumi, 'bin'),
+    pulumiVersion,
+  };
+}
+
+/** What is cached, for `sync-hooks toolchain --status`. */
+export function toolchainStatus(): Array<{ component: string; dir: string; built: boolean; info?: unknown }> {
+  const dirs = componentDirs();
+  return Object.entries(dirs).map(([component, dir]) => {
+    const marker = path.join(dir, COMPLETE);
+    return {
+      component,
+      dir,
+      built: fs.existsSync(marker),
+      info: fs.existsSync(marker) ? JSON.parse(fs.readFileSync(marker, 'utf8')) : undefined,
+    };
+  });
+}

@@ -1,0 +1,37 @@
+/**
+ * Versions of the binaries sync-hooks builds from the Go module proxy, and where they are cached.
+ * Changing a version changes the cache key, so a new version is built next to the old one.
+ */
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+export const KUBERNETES_VERSION = 'v1.37.2';
+/** Published tag of the Kubernetes staging modules matching KUBERNETES_VERSION. */
+export const KUBERNETES_STAGING_VERSION = 'v0.37.2';
+export const ETCD_VERSION = 'v3.7.3';
+export const KWOK_VERSION = 'v0.8.0';
+export const PULUMI_VERSION = 'v3.259.0';
+/** Oldest `pulumi` on PATH that we accept instead of building one (inline destroy/refresh need >= 3.181). */
+export const MIN_PULUMI_VERSION = '3.181.0';
+
+/** Root of the cache: `$SYNC_HOOKS_CACHE_DIR`, else `$XDG_CACHE_HOME/pulumi-sync-hooks`, else `~/.cache/pulumi-sync-hooks`. */
+export function cacheRoot(): string {
+  if (process.env.SYNC_HOOKS_CACHE_DIR) return path.resolve(process.env.SYNC_HOOKS_CACHE_DIR);
+  const xdg = process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache');
+  return path.join(xdg, 'pulumi-sync-hooks');
+}
+
+export interface ComponentDirs {
+  k8s: string;
+  kwok: string;
+  pulumi: string;
+}
+
+/** One directory per component and version; each holds `bin/` and a `.complete` marker. */
+export function componentDirs(root = cacheRoot()): ComponentDirs {
+  return {
+    k8s: path.join(root, `kubernetes-${KUBERNETES_VERSION}-etcd-${ETCD_VERSION}`),
+    kwok: path.join(root, `kwok-${KWOK_VERSION}`),
+    pulumi: path.join(root, `pulumi-${PULUMI_VERSION}`),
+  };
+}
