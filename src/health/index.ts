@@ -1,0 +1,20 @@
+/** Pure health checks, one per kind (spec §4), and their mapping to task states (spec §2.5). */
+export { getHealth, healthCheckFor } from './registry';
+export type { HealthCheck } from './registry';
+export { hookOperationState, resourceOperationState } from './operation';
+export type { OperationState } from './operation';
+export { HEALTH_ORDER, isWorse, worstHealth } from './status';
+export { apiServiceHealth } from './apiservice';
+export { crdHealth } from './crd';
+export { daemonSetHealth } from './daemonset';
+export { deploymentHealth } from './deployment';
+export { hpaHealth } from './hpa';
+export { ingressHealth } from './ingress';
+export { jobHealth } from './job';
+export { namespaceHealth } from './namespace';
+export { podHealth } from './pod';
+export { pvcHealth } from './pvc';
+export { replicaSetHealth } from './replicaset';
+export { serviceHealth } from './service';
+export { statefulSetHealth } from './statefulset';
+export { workflowHealth } from './workflow';
