@@ -265,6 +265,37 @@ describe('HookJob validation', () => {
     ],
     ['relative mount path', { volumes: [{ name: 'v', emptyDir: {} }], volumeMounts: [{ volume: 'v', mountPath: 'data' }] }, 'volumeMounts[0].mountPath: must be an absolute path, got "data"'],
     ['Exists toleration with a value', { tolerations: [{ operator: 'Exists', value: 'x' }] }, "tolerations[0].value: must be empty when operator is 'Exists'"],
+    ['fractional tolerationSeconds', { tolerations: [{ key: 'k', tolerationSeconds: 1.5 }] }, 'tolerations[0].tolerationSeconds: must be an integer, got 1.5'],
+    ['command that is not a list', { command: 'echo hi' as never }, 'command: must be a list of strings'],
+    ['args with a number', { args: ['--n', 3] as never }, 'args: must be a list of strings'],
+    ['env name with "="', { env: { 'A=B': 'x' } }, 'env.A=B: an environment variable name must be non-empty and must not contain "="'],
+    ['env value of the wrong shape', { env: { A: { value: 'x' } as never } }, 'env.A: must be a string, { secretKeyRef }, { configMapKeyRef } or { fieldPath }'],
+    [
+      'configMapKeyRef without a key',
+      { env: { A: { configMapKeyRef: { configMapName: 'cfg', key: '' } } } },
+      'env.A.configMapKeyRef.key: must be a non-empty string, got ""',
+    ],
+    ['envFrom of the wrong shape', { envFrom: [{ name: 'x' } as never] }, 'envFrom[0]: must be { secretName } or { configMapName }'],
+    [
+      'invalid serviceAccountName',
+      { serviceAccountName: 'Migrator' },
+      'serviceAccountName: "Migrator" is not a valid DNS-1123 name (lower-case letters, digits, \'-\' and \'.\', starting and ending with a letter or digit, at most 253 characters)',
+    ],
+    [
+      'invalid containerName',
+      { containerName: 'main.c' },
+      'containerName: "main.c" is not a valid DNS-1123 label (lower-case letters, digits and \'-\', starting and ending with a letter or digit, at most 63 characters)',
+    ],
+    [
+      'invalid secret volume name',
+      { volumes: [{ name: 'creds', secret: { secretName: 'Creds' } }] },
+      'volumes[0].secret.secretName: "Creds" is not a valid DNS-1123 name (lower-case letters, digits, \'-\' and \'.\', starting and ending with a letter or digit, at most 253 characters)',
+    ],
+    [
+      'Argo CD key in labels',
+      { labels: { 'argocd.argoproj.io/instance': 'shop' } },
+      'labels["argocd.argoproj.io/instance"]: Argo CD keys are set by the construct; Argo CD reads hook settings from annotations only',
+    ],
   ];
 
   test.each(cases)('%s', (_title, override, message) => {

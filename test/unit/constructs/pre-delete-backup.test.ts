@@ -144,6 +144,10 @@ describe('PostgresBackup', () => {
     expect(err.message).toBe(
       '[test/pg] connection.password: must not be inline: store it in the Secret "db" and name its key in connection.passwordKey',
     );
+    err = validationError(() => new PostgresBackup(newChart(), 'pg', { ...props, extraArgs: ['--jobs', 4] as never }));
+    expect(err.message).toBe('[test/pg] extraArgs: must be a list of strings');
+    err = validationError(() => new PostgresBackup(newChart(), 'pg', { ...props, connection: { secretName: 'db', passwordKey: '' } }));
+    expect(err.message).toBe('[test/pg] connection (PGPASSWORD).key: must be a non-empty string, got ""');
     err = validationError(() => new PostgresBackup(newChart(), 'pg', { ...props, format: 'tar' as never }));
     expect(err.message).toBe('[test/pg] format: must be custom or plain, got "tar"');
   });
