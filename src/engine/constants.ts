@@ -1,0 +1,29 @@
+/** Engine constants and defaults. Every default is overridable through the options of runSync/runTeardown. */
+
+/** Env vars injected into every container of every SyncFail Job/Pod (same names as src/constructs). */
+export const SYNC_HOOKS_FAILED_PHASE = 'SYNC_HOOKS_FAILED_PHASE';
+export const SYNC_HOOKS_FAILED_OBJECT = 'SYNC_HOOKS_FAILED_OBJECT';
+export const SYNC_HOOKS_FAILURE_MESSAGE = 'SYNC_HOOKS_FAILURE_MESSAGE';
+
+/** A hook without `activeDeadlineSeconds` must complete within this (Pulumi's Job await default). */
+export const DEFAULT_HOOK_TIMEOUT_MS = 10 * 60_000;
+/** Added to a hook's own `activeDeadlineSeconds`, for the Job controller to report the failure. */
+export const DEFAULT_HOOK_DEADLINE_GRACE_MS = 30_000;
+/** Whole operation (sync or teardown), SyncFail excluded. */
+export const DEFAULT_OPERATION_TIMEOUT_MS = 30 * 60_000;
+/** SyncFail phase budget, started after the failure (also after a timeout or a cancel). */
+export const DEFAULT_SYNC_FAIL_TIMEOUT_MS = 10 * 60_000;
+/** Objects applied / deleted at once within a wave. */
+export const DEFAULT_CONCURRENCY = 16;
+/** Re-read interval of an awaited object while its watch is broken. */
+export const DEFAULT_POLL_INTERVAL_MS = 1_000;
+/** Safety re-read of awaited objects even while their watch is healthy. */
+export const DEFAULT_RESYNC_INTERVAL_MS = 15_000;
+/** Lines of a failed hook's pod logs kept in the error (0: do not read logs). */
+export const DEFAULT_LOG_TAIL_LINES = 50;
+/** How long to wait for a CustomResourceDefinition to become Established before going on. */
+export const CRD_ESTABLISHED_TIMEOUT_MS = 30_000;
+/** Cleanup deletions (delete policies, termination) must finish within this. */
+export const CLEANUP_TIMEOUT_MS = 2 * 60_000;
+/** Longest failure message put into the SyncFail env var. */
+export const MAX_ENV_MESSAGE_LENGTH = 4_000;

@@ -1,0 +1,159 @@
+/**
+ * Typed errors of the engine. Every failure after validation is a `SyncFailedError` (or one of its
+ * subclasses) carrying where it failed, what the hooks did, and what SyncFail did.
+ */
+import { EnginePhase, FailureReason } from './events';
+import {
+  ContainerFailure,
+  FailureDetails,
+  HookResult,
+  JobCondition,
+  SyncFailOutcome,
+  SyncResult,
+  TeardownResult,
+} from './types';
+
+export class SyncHooksError extends Error {
+  override name = 'SyncHooksError';
+}
+
+export interface ValidationProblem {
+  /** `group/Kind/namespace/name`, when the problem concerns one object. */
+  key?: string;
+  /** `Kind namespace/name` */
+  object?: string;
+  message: string;
+}
+
+/** Bad input found before anything was written to the cluster (nothing was written). */
+export class ClusterValidationError extends SyncHooksError {
+  override name = 'ClusterValidationError';
+  constructor(readonly problems: ValidationProblem[]) {
+    super(
+      `${problems.length} problem${problems.length === 1 ? '' : 's'} found before anything was written to the cluster:\n` +
+        problems.map((p) => `  - ${p.object ? `${p.object}: ` : ''}${p.message}`).join('\n'),
+    );
+  }
+}
+
+/** Where and why an operation failed. */
+export interface FailureInfo {
+  reason: FailureReason;
+  phase: EnginePhase;
+  wave?: number;
+  key?: string;
+  object?: string;
+  /** The failure itself, without context. */
+  detail: string;
+  failure?: FailureDetails;
+}
+
+function summarizeContainers(containers: ContainerFailure[]): string {
+  return containers
+    .map((c) => {
+      const exit = [c.exitCode !== undefined ? `exit code ${c.exitCode}` : '', c.reason ?? '', c.message ?? ''].filter(Boolean).join(', ');
+      const logs = c.logTail ? `; last log lines:\n${c.logTail.split('\n').slice(-5).map((l) => `    | ${l}`).join('\n')}` : '';
+      return `container ${c.container} of pod ${c.pod}${exit ? `: ${exit}` : ''}${logs}`;
+    })
+    .join('\n  ');
+}
+
+export function describeFailure(f: FailureInfo): string {
+  const where = f.wave === undefined ? f.phase : `${f.phase} wave ${f.wave}`;
+  const what = f.object ? `${f.object}: ${f.detail}` : f.detail;
+  const containers = f.failure?.containers.length ? `\n  ${summarizeContainers(f.failure.containers)}` : '';
+  return `${f.reason} in ${where}: ${what}${containers}`;
+}
+
+function describeSyncFail(s: SyncFailOutcome): string {
+  if (!s.ran) return 'No SyncFail hooks to run.';
+  const n = `${s.hooks.length} SyncFail hook${s.hooks.length === 1 ? '' : 's'}`;
+  return s.status === 'Succeeded' ? `SyncFail ran: ${n} succeeded.` : `SyncFail ran: ${n}, FAILED: ${s.message ?? 'unknown error'}.`;
+}
+
+/** A sync that started and failed. SyncFail has run (see `syncFail`) before this is thrown. */
+export class SyncFailedError extends SyncHooksError {
+  override name = 'SyncFailedError';
+  readonly reason: FailureReason;
+  readonly phase: EnginePhase;
+  readonly wave?: number;
+  /** `group/Kind/namespace/name` of the failing object, if one object failed. */
+  readonly key?: string;
+  /** `Kind namespace/name` of the failing object. */
+  readonly object?: string;
+  readonly detail: string;
+  readonly hooks: HookResult[];
+  readonly jobConditions?: JobCondition[];
+  readonly containers: ContainerFailure[];
+  /** Tail of the failing hook's logs (first container that has some). */
+  readonly logTail?: string;
+  readonly syncFail: SyncFailOutcome;
+  /** What was done before the failure (applied objects are the inventory even on failure). */
+  readonly result: SyncResult;
+
+  constructor(info: FailureInfo, syncFail: SyncFailOutcome, result: SyncResult) {
+    super(`Sync failed: ${describeFailure(info)}\n${describeSyncFail(syncFail)}`);
+    this.reason = info.reason;
+    this.phase = info.phase;
+    this.wave = info.wave;
+    this.key = info.key;
+    this.object = info.object;
+    this.detail = info.detail;
+    this.hooks = result.hooks;
+    this.jobConditions = info.failure?.jobConditions;
+    this.containers = info.failure?.containers ?? [];
+    this.logTail = this.containers.find((c) => c.logTail)?.logTail;
+    this.syncFail = syncFail;
+    this.result = result;
+  }
+}
+
+/** The operation deadline (`reason: Timeout`) or a hook's deadline (`reason: HookTimeout`) passed. */
+export class SyncTimeoutError extends SyncFailedError {
+  override name = 'SyncTimeoutError';
+  constructor(
+    info: FailureInfo,
+    syncFail: SyncFailOutcome,
+    result: SyncResult,
+    readonly timeoutMs: number,
+  ) {
+    super(info, syncFail, result);
+  }
+}
+
+/** The caller's AbortSignal fired. Running hooks were terminated, SyncFail ran. */
+export class SyncCancelledError extends SyncFailedError {
+  override name = 'SyncCancelledError';
+}
+
+/** A teardown that started and failed. `deleted` in `result` says how far it got. */
+export class TeardownFailedError extends SyncHooksError {
+  override name = 'TeardownFailedError';
+  readonly reason: FailureReason;
+  readonly phase: EnginePhase;
+  readonly wave?: number;
+  readonly key?: string;
+  readonly object?: string;
+  readonly detail: string;
+  readonly hooks: HookResult[];
+  readonly jobConditions?: JobCondition[];
+  readonly containers: ContainerFailure[];
+  readonly logTail?: string;
+  readonly result: TeardownResult;
+
+  constructor(info: FailureInfo, result: TeardownResult) {
+    const nothingDeleted = info.phase === 'PreDelete' ? '\nNothing was deleted.' : '';
+    super(`Teardown failed: ${describeFailure(info)}${nothingDeleted}`);
+    this.reason = info.reason;
+    this.phase = info.phase;
+    this.wave = info.wave;
+    this.key = info.key;
+    this.object = info.object;
+    this.detail = info.detail;
+    this.hooks = result.hooks;
+    this.jobConditions = info.failure?.jobConditions;
+    this.containers = info.failure?.containers ?? [];
+    this.logTail = this.containers.find((c) => c.logTail)?.logTail;
+    this.result = result;
+  }
+}

@@ -1,0 +1,53 @@
+/**
+ * How the engine turns a live object into a task state (spec §2.5, §4.1):
+ * - hooks: no health check or Healthy → Succeeded; Degraded or Unknown → Failed; otherwise Running;
+ * - managed resources: no health check or Healthy → Succeeded; Degraded → Failed; otherwise Running.
+ * On top of Argo CD, a resource is never "done" while its controller has not observed the
+ * current generation (`status.observedGeneration < metadata.generation`): this is what replaces
+ * Argo's 2 s delay between waves.
+ */
+import { HealthStatus, KubeObject } from '../model';
+import { getHealth, hookOperationState, resourceOperationState } from '../health';
+
+export type TaskState =
+  | { state: 'Running'; message?: string }
+  | { state: 'Succeeded'; message?: string }
+  | { state: 'Failed'; message: string };
+
+/** Kinds whose controllers publish status.observedGeneration. */
+const GENERATION_TRACKING = new Set(['apps/Deployment', 'apps/StatefulSet', 'apps/DaemonSet', 'apps/ReplicaSet']);
+
+function groupKind(o: KubeObject): string {
+  return `${o.apiVersion.includes('/') ? o.apiVersion.split('/')[0] : ''}/${o.kind}`;
+}
+
+/** Waiting message when the object's controller has not caught up with its spec, else undefined. */
+export function staleGeneration(o: KubeObject): string | undefined {
+  const gen = o.metadata?.generation;
+  const observed = o.status?.observedGeneration;
+  if (gen === undefined) return undefined;
+  if (observed === undefined) {
+    return GENERATION_TRACKING.has(groupKind(o)) ? `waiting for the controller to observe generation ${gen}` : undefined;
+  }
+  return observed < gen ? `waiting for the controller to observe generation ${gen} (observed ${observed})` : undefined;
+}
+
+export function healthOf(o: KubeObject): HealthStatus | undefined {
+  return getHealth(o);
+}
+
+export function hookState(o: KubeObject): TaskState {
+  const h = healthOf(o);
+  const state = hookOperationState(h);
+  if (state === 'Failed') return { state, message: h?.message || `${o.kind} is ${h?.status ?? 'Missing'}` };
+  return { state, message: h ? h.message : `${o.kind} created` };
+}
+
+export function resourceState(o: KubeObject): TaskState {
+  const stale = staleGeneration(o);
+  if (stale) return { state: 'Running', message: stale };
+  const h = healthOf(o);
+  const state = resourceOperationState(h);
+  if (state === 'Failed') return { state, message: h?.message || `${o.kind} is Degraded` };
+  return { state, message: state === 'Running' ? h?.message || h?.status : h?.message };
+}

@@ -1,0 +1,17 @@
+/**
+ * The sync engine: executes a SyncPlan / TeardownPlan against a cluster through one narrow
+ * `KubeClient` interface (real: createKubeClient; in memory: FakeKubeClient).
+ */
+export * from './client';
+export { createKubeClient } from './kube-client';
+export { FakeKubeClient, matches } from './fake-client';
+export type { FakeLogEntry, FakeMatch, FakeVerb, Reaction } from './fake-client';
+export * from './fake-reactions';
+export * from './constants';
+export * from './events';
+export * from './errors';
+export * from './types';
+export { runSync } from './sync';
+export { runTeardown } from './teardown';
+export { generatedHookName, injectEnv } from './hooks';
+export { syncFailEnv } from './syncfail';

@@ -1,0 +1,288 @@
+/**
+ * `KubeClient` over `@kubernetes/client-node`: its KubeConfig (file, YAML string or default
+ * `KUBECONFIG`), its authentication and TLS dispatcher, and its `Watch`.
+ *
+ * Object requests are plain REST calls authenticated by client-node, not `KubernetesObjectApi`:
+ * that class serializes built-in kinds through the client's generated models, which silently drops
+ * every field the models do not know (a typo, or a field newer than the client) before the
+ * server-side apply; the API server must see the manifest as written.
+ *
+ * client-node is ESM-only and heavy, so it is required lazily, inside functions.
+ */
+import * as fs from 'node:fs';
+import { createRequire } from 'node:module';
+import { KubeObject } from '../model';
+import {
+  FIELD_MANAGER,
+  FinalizerPatch,
+  KubeApiError,
+  KubeClient,
+  ListQuery,
+  LogOptions,
+  ObjectRef,
+  PropagationPolicy,
+  WatchEventType,
+  WatchHandle,
+  isConflict,
+  isNotFound,
+} from './client';
+
+/** How long a pod log read may take before it counts as "logs unavailable". */
+const LOG_TIMEOUT_MS = 5_000;
+const REQUEST_TIMEOUT_MS = 60_000;
+
+interface ApiResource {
+  name: string;
+  kind: string;
+  namespaced: boolean;
+}
+
+function loadClientNode(): any {
+  return require('@kubernetes/client-node');
+}
+
+function loadUndici(): any {
+  // The undici copy client-node itself uses, so its TLS dispatcher fits our fetch.
+  return createRequire(require.resolve('@kubernetes/client-node'))('undici');
+}
+
+/** Loads a KubeConfig from a file path, a YAML string, or (undefined) the default (`KUBECONFIG`, ~/.kube/config). */
+function loadKubeConfig(pathOrYaml?: string): any {
+  const { KubeConfig } = loadClientNode();
+  const kc = new KubeConfig();
+  if (pathOrYaml === undefined || pathOrYaml === '') kc.loadFromDefault();
+  else if (/\n/.test(pathOrYaml) || /^\s*(apiVersion|clusters|kind)\s*:/m.test(pathOrYaml)) kc.loadFromString(pathOrYaml);
+  else if (fs.existsSync(pathOrYaml)) kc.loadFromFile(pathOrYaml);
+  else throw new Error(`kubeconfig "${pathOrYaml}" is neither an existing file nor kubeconfig YAML`);
+  if (!kc.getCurrentCluster()) throw new Error('kubeconfig has no current cluster');
+  return kc;
+}
+
+function groupVersionPath(apiVersion: string): string {
+  return apiVersion.includes('/') ? `/apis/${apiVersion}` : `/api/${apiVersion}`;
+}
+
+function withKind(items: KubeObject[], apiVersion: string, kind: string): KubeObject[] {
+  return items.map((o) => ({ ...o, apiVersion: o.apiVersion ?? apiVersion, kind: o.kind ?? kind }));
+}
+
+class RestKubeClient implements KubeClient {
+  private readonly discovery = new Map<string, Promise<ApiResource[] | undefined>>();
+  private readonly watches = new Set<WatchHandle>();
+  private readonly server: string;
+  private readonly defaultNamespace: string;
+
+  constructor(private readonly kc: any) {
+    this.server = kc.getCurrentCluster().server.replace(/\/$/, '');
+    const ctx = kc.getContextObject(kc.getCurrentContext());
+    this.defaultNamespace = ctx?.namespace || 'default';
+  }
+
+  // ---- HTTP -------------------------------------------------------------------------------
+
+  private async request(
+    method: string,
+    path: string,
+    opts: { query?: Record<string, string | undefined>; body?: unknown; contentType?: string; text?: boolean; timeoutMs?: number } = {},
+  ): Promise<any> {
+    const { RequestContext } = loadClientNode();
+    const url = new URL(this.server + path);
+    for (const [k, v] of Object.entries(opts.query ?? {})) if (v !== undefined) url.searchParams.set(k, v);
+    const ctx = new RequestContext(url.toString(), method);
+    await this.kc.applySecurityAuthentication(ctx);
+    const headers: Record<string, string> = { ...ctx.getHeaders(), Accept: opts.text ? '*/*' : 'application/json' };
+    if (opts.body !== undefined) headers['Content-Type'] = opts.contentType ?? 'application/json';
+    const res = await loadUndici().fetch(url, {
+      method,
+      headers,
+      body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+      dispatcher: ctx.getDispatcher(),
+      signal: AbortSignal.timeout(opts.timeoutMs ?? REQUEST_TIMEOUT_MS),
+    });
+    const text: string = await res.text();
+    if (res.status >= 200 && res.status < 300) return opts.text ? text : text ? JSON.parse(text) : undefined;
+    let status: any;
+    try {
+      status = JSON.parse(text);
+    } catch {
+      status = undefined;
+    }
+    const message = status?.message ?? (text.trim() || res.statusText || `HTTP ${res.status}`);
+    throw new KubeApiError(res.status, status?.reason ?? String(res.status), `${method} ${path}: ${message}`, status);
+  }
+
+  // ---- discovery --------------------------------------------------------------------------
+
+  private async resources(apiVersion: string, refresh: boolean): Promise<ApiResource[] | undefined> {
+    if (refresh || !this.discovery.has(apiVersion)) {
+      const p = this.request('GET', groupVersionPath(apiVersion)).then(
+        (list: any) => (list?.resources ?? []).filter((r: ApiResource) => !r.name.includes('/')) as ApiResource[],
+        (err: unknown) => {
+          if (isNotFound(err)) return undefined;
+          this.discovery.delete(apiVersion);
+          throw err;
+        },
+      );
+      this.discovery.set(apiVersion, p);
+    }
+    return this.discovery.get(apiVersion);
+  }
+
+  private async resource(apiVersion: string, kind: string): Promise<ApiResource | undefined> {
+    const cached = (await this.resources(apiVersion, false))?.find((r) => r.kind === kind);
+    if (cached) return cached;
+    // A miss may be a CRD established since the last look: ask again.
+    return (await this.resources(apiVersion, true))?.find((r) => r.kind === kind);
+  }
+
+  private async collectionPath(apiVersion: string, kind: string, namespace: string | undefined, forWatch = false): Promise<string> {
+    const r = await this.resource(apiVersion, kind);
+    if (!r) throw new KubeApiError(404, 'NotFound', `the server does not serve ${kind} in ${apiVersion}`);
+    const ns = r.namespaced ? namespace ?? (forWatch ? undefined : this.defaultNamespace) : undefined;
+    return `${groupVersionPath(apiVersion)}${ns ? `/namespaces/${encodeURIComponent(ns)}` : ''}/${r.name}`;
+  }
+
+  private async objectPath(ref: ObjectRef): Promise<string> {
+    return `${await this.collectionPath(ref.apiVersion, ref.kind, ref.namespace)}/${encodeURIComponent(ref.name)}`;
+  }
+
+  async isServed(apiVersion: string, kind: string): Promise<boolean> {
+    return (await this.resource(apiVersion, kind)) !== undefined;
+  }
+
+  async isNamespaced(apiVersion: string, kind: string): Promise<boolean | undefined> {
+    return (await this.resource(apiVersion, kind))?.namespaced;
+  }
+
+  // ---- objects ----------------------------------------------------------------------------
+
+  async get(ref: ObjectRef): Promise<KubeObject | undefined> {
+    try {
+      return await this.request('GET', await this.objectPath(ref));
+    } catch (err) {
+      if (isNotFound(err)) return undefined;
+      throw err;
+    }
+  }
+
+  async list(q: ListQuery): Promise<KubeObject[]> {
+    const path = await this.collectionPath(q.apiVersion, q.kind, q.namespace, true);
+    const list = await this.request('GET', path, { query: { labelSelector: q.labelSelector, fieldSelector: q.fieldSelector } });
+    return withKind(list?.items ?? [], q.apiVersion, q.kind);
+  }
+
+  async apply(obj: KubeObject, opts: { dryRun?: boolean } = {}): Promise<KubeObject> {
+    if (!obj.metadata?.name) throw new Error(`cannot apply ${obj.kind} without metadata.name`);
+    // JSON is YAML, so the apply-patch body is the object as JSON.
+    const ref: ObjectRef = { apiVersion: obj.apiVersion, kind: obj.kind, name: obj.metadata.name, namespace: obj.metadata.namespace };
+    return this.request('PATCH', await this.objectPath(ref), {
+      query: { fieldManager: FIELD_MANAGER, force: 'true', dryRun: opts.dryRun ? 'All' : undefined },
+      body: obj,
+      contentType: 'application/apply-patch+yaml',
+    });
+  }
+
+  async create(obj: KubeObject, opts: { dryRun?: boolean } = {}): Promise<KubeObject> {
+    const path = await this.collectionPath(obj.apiVersion, obj.kind, obj.metadata?.namespace);
+    return this.request('POST', path, { query: { fieldManager: FIELD_MANAGER, dryRun: opts.dryRun ? 'All' : undefined }, body: obj });
+  }
+
+  async delete(ref: ObjectRef, opts: { propagationPolicy?: PropagationPolicy } = {}): Promise<boolean> {
+    try {
+      await this.request('DELETE', await this.objectPath(ref), {
+        body: { apiVersion: 'v1', kind: 'DeleteOptions', propagationPolicy: opts.propagationPolicy ?? 'Foreground' },
+      });
+      return true;
+    } catch (err) {
+      if (isNotFound(err)) return false;
+      throw err;
+    }
+  }
+
+  async patchFinalizers(ref: ObjectRef, patch: FinalizerPatch): Promise<KubeObject | undefined> {
+    const path = await this.objectPath(ref);
+    for (let attempt = 0; ; attempt++) {
+      const live = await this.get(ref);
+      if (!live) return undefined;
+      const current = live.metadata.finalizers ?? [];
+      const next = [...current.filter((f) => !(patch.remove ?? []).includes(f))];
+      for (const f of patch.add ?? []) if (!next.includes(f)) next.push(f);
+      if (next.length === current.length && next.every((f, i) => f === current[i])) return live;
+      try {
+        // resourceVersion makes the merge patch conditional: a concurrent change gives 409 and a retry.
+        return await this.request('PATCH', path, {
+          query: { fieldManager: FIELD_MANAGER },
+          body: { metadata: { finalizers: next, resourceVersion: live.metadata.resourceVersion } },
+          contentType: 'application/merge-patch+json',
+        });
+      } catch (err) {
+        if (isNotFound(err)) return undefined;
+        if (!isConflict(err) || attempt >= 5) throw err;
+      }
+    }
+  }
+
+  async podLogs(namespace: string, pod: string, opts: LogOptions = {}): Promise<string | undefined> {
+    try {
+      const text: string = await this.request(
+        'GET',
+        `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods/${encodeURIComponent(pod)}/log`,
+        { query: { container: opts.container, tailLines: String(opts.tailLines ?? 50) }, text: true, timeoutMs: LOG_TIMEOUT_MS },
+      );
+      return text;
+    } catch {
+      return undefined;
+    }
+  }
+
+  // ---- watch ------------------------------------------------------------------------------
+
+  watch(q: ListQuery, onEvent: (type: WatchEventType, obj: KubeObject) => void, onClose: (err?: unknown) => void): WatchHandle {
+    let stopped = false;
+    let controller: AbortController | undefined;
+    const handle: WatchHandle = {
+      stop: () => {
+        if (stopped) return;
+        stopped = true;
+        this.watches.delete(handle);
+        controller?.abort();
+      },
+    };
+    this.watches.add(handle);
+    const close = (err?: unknown) => {
+      if (stopped) return;
+      stopped = true;
+      this.watches.delete(handle);
+      onClose(err);
+    };
+    (async () => {
+      const { Watch } = loadClientNode();
+      const path = await this.collectionPath(q.apiVersion, q.kind, q.namespace, true);
+      controller = await new Watch(this.kc).watch(
+        path,
+        { labelSelector: q.labelSelector, fieldSelector: q.fieldSelector, allowWatchBookmarks: false },
+        (type: string, obj: any) => {
+          if (stopped) return;
+          if (type === 'ERROR') return close(new KubeApiError(obj?.code ?? 500, obj?.reason ?? 'WatchError', obj?.message ?? 'watch error'));
+          if (type === 'ADDED' || type === 'MODIFIED' || type === 'DELETED')
+            onEvent(type, { ...obj, apiVersion: obj.apiVersion ?? q.apiVersion, kind: obj.kind ?? q.kind });
+        },
+        (err: unknown) => close(err ?? undefined),
+      );
+      if (stopped) controller?.abort();
+    })().catch(close);
+    return handle;
+  }
+
+  close(): void {
+    for (const w of [...this.watches]) w.stop();
+  }
+}
+
+/**
+ * A `KubeClient` for the cluster of a kubeconfig given as a file path or YAML text; without an
+ * argument, client-node's default (`KUBECONFIG`, then `~/.kube/config`, then in-cluster).
+ */
+export function createKubeClient(kubeconfigPathOrYaml?: string): KubeClient {
+  return new RestKubeClient(loadKubeConfig(kubeconfigPathOrYaml));
+}

@@ -1,0 +1,169 @@
+/**
+ * The state of one running operation (sync or teardown): resolved options, cancellation and
+ * deadline, the event emitter, the watch hub, the hooks started so far and what was done.
+ */
+import { createHash } from 'node:crypto';
+import { DeletePolicy, KubeObject, PlanTask, ResourceKey, formatKey } from '../model';
+import { KubeClient, ObjectRef } from './client';
+import {
+  DEFAULT_CONCURRENCY,
+  DEFAULT_HOOK_DEADLINE_GRACE_MS,
+  DEFAULT_HOOK_TIMEOUT_MS,
+  DEFAULT_LOG_TAIL_LINES,
+  DEFAULT_OPERATION_TIMEOUT_MS,
+  DEFAULT_POLL_INTERVAL_MS,
+  DEFAULT_RESYNC_INTERVAL_MS,
+} from './constants';
+import { EngineEvent, EngineEventBody, EnginePhase } from './events';
+import { EngineOptions, FailureDetails, HookResult, HookStatus } from './types';
+import { WaitContext } from './wait';
+import { WatchHub } from './watch-hub';
+
+/** One hook instance created by this operation. */
+export interface HookRun {
+  task: PlanTask;
+  phase: EnginePhase;
+  wave: number;
+  ref: ObjectRef;
+  key: string;
+  object: string;
+  policies: DeletePolicy[];
+  uid?: string;
+  startedAtMs: number;
+  finishedAtMs?: number;
+  deadlineAt: number;
+  status: HookStatus;
+  message?: string;
+  failure?: FailureDetails;
+  deleted?: boolean;
+  timedOut?: boolean;
+}
+
+type Resolved = Required<Omit<EngineOptions, 'onEvent' | 'signal' | 'operationId' | 'startedAt'>>;
+
+/** A stable hash of what a plan would write: same plan, same id. */
+export function planHash(objects: unknown): string {
+  return createHash('sha256').update(JSON.stringify(objects)).digest('hex');
+}
+
+export class Operation implements WaitContext {
+  readonly hub: WatchHub;
+  readonly id: string;
+  readonly startedAtMs: number;
+  /** Unix seconds used in generated hook names. */
+  readonly nameStamp: number;
+  readonly o: Resolved;
+  readonly pollIntervalMs: number;
+  readonly resyncIntervalMs: number;
+  readonly hooks: HookRun[] = [];
+  readonly applied: ResourceKey[] = [];
+  readonly pruned: ResourceKey[] = [];
+  readonly deleted: ResourceKey[] = [];
+  readonly warnings: string[] = [];
+  /** The objects as they will be written (namespace dropped for cluster-scoped kinds), per task. */
+  readonly prepared = new Map<PlanTask, KubeObject>();
+  phase?: EnginePhase;
+  wave?: number;
+  abortReason?: 'Cancelled' | 'Timeout';
+
+  private readonly abortCtl = new AbortController();
+  private timer?: NodeJS.Timeout;
+  private readonly onUserAbort = () => this.abort('Cancelled');
+
+  constructor(
+    readonly client: KubeClient,
+    readonly kind: 'sync' | 'teardown',
+    defaultId: string,
+    private readonly opts: EngineOptions,
+  ) {
+    this.id = opts.operationId ?? defaultId;
+    const started = opts.startedAt ?? new Date();
+    this.startedAtMs = Date.now();
+    this.nameStamp = Math.floor(started.getTime() / 1000);
+    this.o = {
+      timeoutMs: opts.timeoutMs ?? DEFAULT_OPERATION_TIMEOUT_MS,
+      hookTimeoutMs: opts.hookTimeoutMs ?? DEFAULT_HOOK_TIMEOUT_MS,
+      hookDeadlineGraceMs: opts.hookDeadlineGraceMs ?? DEFAULT_HOOK_DEADLINE_GRACE_MS,
+      concurrency: Math.max(1, opts.concurrency ?? DEFAULT_CONCURRENCY),
+      pollIntervalMs: opts.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS,
+      resyncIntervalMs: opts.resyncIntervalMs ?? DEFAULT_RESYNC_INTERVAL_MS,
+      logTailLines: opts.logTailLines ?? DEFAULT_LOG_TAIL_LINES,
+    };
+    this.pollIntervalMs = this.o.pollIntervalMs;
+    this.resyncIntervalMs = this.o.resyncIntervalMs;
+    this.hub = new WatchHub(client, this.o.pollIntervalMs);
+  }
+
+  /** Aborted on cancel or on the operation deadline. */
+  get signal(): AbortSignal {
+    return this.abortCtl.signal;
+  }
+
+  /** Arms the deadline and links the caller's signal. */
+  start(): void {
+    if (Number.isFinite(this.o.timeoutMs)) this.timer = setTimeout(() => this.abort('Timeout'), this.o.timeoutMs);
+    if (this.opts.signal?.aborted) this.abort('Cancelled');
+    else this.opts.signal?.addEventListener('abort', this.onUserAbort);
+  }
+
+  /** Whether the caller has cancelled (even after the operation's own signal fired for a timeout). */
+  get userCancelled(): boolean {
+    return this.opts.signal?.aborted ?? false;
+  }
+
+  dispose(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.opts.signal?.removeEventListener('abort', this.onUserAbort);
+    this.hub.close();
+  }
+
+  private abort(reason: 'Cancelled' | 'Timeout'): void {
+    if (this.abortCtl.signal.aborted) return;
+    this.abortReason = reason;
+    this.abortCtl.abort();
+  }
+
+  elapsed(since = this.startedAtMs): number {
+    return Date.now() - since;
+  }
+
+  emit(body: EngineEventBody): void {
+    if (!this.opts.onEvent) return;
+    const e = { ...body, time: new Date().toISOString(), elapsedMs: this.elapsed(), operationId: this.id } as EngineEvent;
+    try {
+      this.opts.onEvent(e);
+    } catch {
+      // A listener's bug must not break the operation.
+    }
+  }
+
+  warn(message: string, key?: string): void {
+    this.warnings.push(message);
+    this.emit({ type: 'warning', message, ...(key ? { key } : {}) });
+  }
+
+  objectOf(task: PlanTask): KubeObject {
+    return this.prepared.get(task) ?? task.object;
+  }
+
+  hookResults(): HookResult[] {
+    return this.hooks.map((h) => ({
+      name: h.ref.name,
+      key: h.key,
+      object: h.object,
+      phase: h.phase,
+      wave: h.wave,
+      status: h.status,
+      startedAt: new Date(h.startedAtMs).toISOString(),
+      ...(h.finishedAtMs !== undefined ? { finishedAt: new Date(h.finishedAtMs).toISOString() } : {}),
+      ...(h.message !== undefined ? { message: h.message } : {}),
+      ...(h.deleted ? { deleted: true } : {}),
+      ...(h.failure ? { failure: h.failure } : {}),
+    }));
+  }
+
+  /** Records a managed object as applied (once). */
+  recordApplied(key: ResourceKey): void {
+    if (!this.applied.some((k) => formatKey(k) === formatKey(key))) this.applied.push(key);
+  }
+}

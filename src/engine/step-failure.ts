@@ -1,0 +1,23 @@
+/** Internal: thrown inside a step to fail the operation with this information. */
+import { FailureInfo } from './errors';
+import type { Operation } from './operation';
+import { WaitAborted } from './wait';
+
+export class StepFailure extends Error {
+  override name = 'StepFailure';
+  constructor(readonly info: FailureInfo) {
+    super(info.detail);
+  }
+}
+
+/** The failure an error thrown by the step loop stands for. */
+export function toFailure(op: Operation, err: unknown): FailureInfo {
+  if (err instanceof StepFailure) return err.info;
+  const where = { phase: op.phase ?? ('PreSync' as const), ...(op.wave !== undefined ? { wave: op.wave } : {}) };
+  if (err instanceof WaitAborted || op.signal.aborted) {
+    return op.abortReason === 'Timeout'
+      ? { reason: 'Timeout', ...where, detail: `the operation did not finish within ${Math.round(op.o.timeoutMs / 1000)}s` }
+      : { reason: 'Cancelled', ...where, detail: 'the operation was cancelled' };
+  }
+  return { reason: 'ApplyFailed', ...where, detail: (err as Error)?.message ?? String(err) };
+}

@@ -1,0 +1,123 @@
+/**
+ * Validation against the cluster before anything is written: every kind is served (or defined by
+ * a CRD in the same set), namespaced objects have a namespace that exists (or is created by the
+ * set), names are present, and (optionally) the API server accepts each object in a server-side
+ * dry run. Every problem is collected; one ClusterValidationError lists them all.
+ *
+ * Also prepares the objects as they will be written: cluster-scoped kinds lose metadata.namespace
+ * (the planner gives every object the default namespace, as Argo CD does).
+ */
+import { KubeObject, PlanTask, describe, formatKey, groupOf, keyOf } from '../model';
+import { isNotFound } from './client';
+import { mapLimit } from './concurrency';
+import { ClusterValidationError, ValidationProblem } from './errors';
+import { Operation } from './operation';
+
+interface KindInfo {
+  served: boolean;
+  namespaced?: boolean;
+}
+
+/** `apiVersion|kind` → scope, for kinds defined by CRDs in the set. */
+function crdKinds(objects: KubeObject[]): Map<string, boolean> {
+  const out = new Map<string, boolean>();
+  for (const o of objects) {
+    if (o.kind !== 'CustomResourceDefinition' || groupOf(o.apiVersion) !== 'apiextensions.k8s.io') continue;
+    const spec = o.spec ?? {};
+    for (const v of spec.versions ?? (spec.version ? [{ name: spec.version }] : [])) {
+      if (v.served === false) continue;
+      out.set(`${spec.group}/${v.name}|${spec.names?.kind}`, spec.scope !== 'Cluster');
+    }
+  }
+  return out;
+}
+
+function dryRunBody(task: PlanTask, obj: KubeObject): { body: KubeObject; create: boolean } {
+  const generated = !!task.generateName || !obj.metadata.name;
+  if (task.isHook && (generated || task.deletePolicies.includes('BeforeHookCreation'))) {
+    // The hook will be (re)created: validate a create under a throwaway name.
+    const body = structuredClone(obj);
+    body.metadata.generateName = generated ? (task.generateName ?? obj.metadata.generateName) : `${obj.metadata.name}-`;
+    delete body.metadata.name;
+    return { body, create: true };
+  }
+  return { body: obj, create: false };
+}
+
+/**
+ * Validates `tasks` against the cluster, fills `op.prepared`, and throws ClusterValidationError
+ * listing every problem. Errors talking to the cluster at all are rethrown as they are.
+ */
+export async function validateTasks(op: Operation, tasks: PlanTask[], opts: { dryRun: boolean }): Promise<void> {
+  const problems: ValidationProblem[] = [];
+  const applies = tasks.filter((t) => t.action === 'apply');
+  const crds = crdKinds(applies.map((t) => t.object));
+  const planNamespaces = new Set(applies.filter((t) => t.object.kind === 'Namespace' && !t.object.apiVersion.includes('/')).map((t) => t.object.metadata.name!));
+
+  // Discovery, once per kind.
+  const kinds = new Map<string, KindInfo>();
+  await mapLimit([...new Set(tasks.map((t) => `${t.object.apiVersion}|${t.object.kind}`))], op.o.concurrency, async (id) => {
+    const [apiVersion, kind] = id.split('|');
+    const namespaced = await op.client.isNamespaced(apiVersion, kind);
+    kinds.set(id, namespaced === undefined ? { served: false, namespaced: crds.get(id) } : { served: true, namespaced });
+  });
+
+  const namespacesToCheck = new Set<string>();
+  for (const task of tasks) {
+    const obj = task.object;
+    const about = { key: formatKey(keyOf(obj)), object: describe(obj) };
+    const problem = (message: string) => problems.push({ ...about, message });
+    if (!obj.apiVersion || !obj.kind) {
+      problem('apiVersion and kind are required');
+      continue;
+    }
+    if (!obj.metadata?.name && !(task.isHook && (task.generateName || obj.metadata?.generateName))) {
+      problem(task.isHook ? 'metadata.name or metadata.generateName is required' : 'metadata.name is required (generateName is only for hooks)');
+    }
+    const info = kinds.get(`${obj.apiVersion}|${obj.kind}`)!;
+    if (!info.served && !crds.has(`${obj.apiVersion}|${obj.kind}`)) {
+      // Pruning an object whose kind is gone is a no-op, not a problem.
+      if (task.action === 'apply') problem(`kind ${obj.kind} is not served by the cluster at ${obj.apiVersion}, and no CustomResourceDefinition in the manifests defines it`);
+      op.prepared.set(task, obj);
+      continue;
+    }
+    const prepared = structuredClone(obj);
+    if (info.namespaced === false && prepared.metadata.namespace) delete prepared.metadata.namespace;
+    if (info.namespaced && task.action === 'apply') {
+      if (!prepared.metadata.namespace) problem(`${obj.kind} is namespaced but has no metadata.namespace (plan with a defaultNamespace)`);
+      else if (!planNamespaces.has(prepared.metadata.namespace)) namespacesToCheck.add(prepared.metadata.namespace);
+    }
+    op.prepared.set(task, prepared);
+  }
+
+  const missingNamespaces = new Set<string>();
+  await mapLimit([...namespacesToCheck], op.o.concurrency, async (ns) => {
+    if (!(await op.client.get({ apiVersion: 'v1', kind: 'Namespace', name: ns }))) missingNamespaces.add(ns);
+  });
+  for (const ns of [...missingNamespaces].sort()) {
+    const users = applies.filter((t) => op.prepared.get(t)?.metadata.namespace === ns).map((t) => describe(t.object));
+    problems.push({ message: `namespace "${ns}" does not exist and is not among the manifests (used by ${users.join(', ')})` });
+  }
+
+  if (opts.dryRun && problems.length === 0) {
+    const candidates = applies.filter((t) => {
+      const info = kinds.get(`${t.object.apiVersion}|${t.object.kind}`)!;
+      const ns = op.prepared.get(t)?.metadata.namespace;
+      return info.served && !(ns && planNamespaces.has(ns) && info.namespaced);
+    });
+    await mapLimit(candidates, op.o.concurrency, async (task) => {
+      const obj = op.prepared.get(task)!;
+      const { body, create } = dryRunBody(task, obj);
+      try {
+        if (create) await op.client.create(body, { dryRun: true });
+        else await op.client.apply(body, { dryRun: true });
+      } catch (err) {
+        // A namespace that exists but is not visible yet, etc.: report what the server said.
+        const msg = (err as Error).message;
+        problems.push({ key: formatKey(keyOf(obj)), object: describe(obj), message: isNotFound(err) ? `not found: ${msg}` : `rejected by the API server (dry run): ${msg}` });
+      }
+    });
+  }
+
+  if (problems.length) throw new ClusterValidationError(problems);
+}

@@ -1,0 +1,125 @@
+/**
+ * Watch-driven waiting on one object: evaluate it on every watch event, on start, on watch
+ * re-open, and by polling while the watch is broken (plus a slow safety re-read). No fixed sleeps:
+ * the wait ends the moment the object reaches the awaited state.
+ */
+import { KubeObject } from '../model';
+import { KubeClient, ObjectRef } from './client';
+import { WatchHub } from './watch-hub';
+
+export type Verdict<T> = { done: true; value: T } | { done: false; message?: string };
+
+/** The wait's own deadline passed. */
+export class DeadlineExceeded extends Error {
+  override name = 'DeadlineExceeded';
+}
+
+/** The wait's signal fired (operation cancelled or timed out). */
+export class WaitAborted extends Error {
+  override name = 'WaitAborted';
+}
+
+export interface WaitContext {
+  client: KubeClient;
+  hub: WatchHub;
+  pollIntervalMs: number;
+  resyncIntervalMs: number;
+}
+
+export interface WaitOptions {
+  signal: AbortSignal;
+  /** Epoch ms; rejects with DeadlineExceeded when passed. */
+  deadlineAt?: number;
+  /** Called when the waiting message changes. */
+  onProgress?: (message: string) => void;
+}
+
+export function waitFor<T>(
+  ctx: WaitContext,
+  ref: ObjectRef,
+  evaluate: (obj: KubeObject | undefined) => Verdict<T>,
+  opts: WaitOptions,
+): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    let settled = false;
+    let lastMessage: string | undefined;
+    let reading = false;
+    let rereadQueued = false;
+    let lastRead = 0;
+    const timers: NodeJS.Timeout[] = [];
+    let unsubscribe = () => {};
+
+    const finish = (fn: () => void) => {
+      if (settled) return;
+      settled = true;
+      unsubscribe();
+      for (const t of timers) clearTimeout(t);
+      opts.signal.removeEventListener('abort', onAbort);
+      fn();
+    };
+    const check = (obj: KubeObject | undefined) => {
+      if (settled) return;
+      let v: Verdict<T>;
+      try {
+        v = evaluate(obj);
+      } catch (err) {
+        return finish(() => reject(err));
+      }
+      if (v.done) return finish(() => resolve(v.value));
+      if (v.message && v.message !== lastMessage) {
+        lastMessage = v.message;
+        opts.onProgress?.(v.message);
+      }
+    };
+    const read = async () => {
+      if (settled) return;
+      if (reading) {
+        rereadQueued = true;
+        return;
+      }
+      reading = true;
+      lastRead = Date.now();
+      try {
+        check(await ctx.client.get(ref));
+      } catch {
+        // Transient API error: the next event, poll or the deadline decides.
+      } finally {
+        reading = false;
+        if (rereadQueued) {
+          rereadQueued = false;
+          void read();
+        }
+      }
+    };
+    const onAbort = () => finish(() => reject(new WaitAborted('aborted')));
+
+    if (opts.signal.aborted) return reject(new WaitAborted('aborted'));
+    opts.signal.addEventListener('abort', onAbort);
+    unsubscribe = ctx.hub.subscribe(ref, { onObject: check, onResync: () => void read() });
+    if (opts.deadlineAt !== undefined) {
+      const ms = Math.max(0, opts.deadlineAt - Date.now());
+      timers.push(setTimeout(() => finish(() => reject(new DeadlineExceeded(`deadline of ${ms}ms passed`))), ms));
+    }
+    // Poll only while the watch is down, and re-read now and then regardless.
+    timers.push(
+      setInterval(() => {
+        const since = Date.now() - lastRead;
+        if (ctx.hub.isBroken(ref) ? since >= ctx.pollIntervalMs - 5 : since >= ctx.resyncIntervalMs) void read();
+      }, Math.min(ctx.pollIntervalMs, ctx.resyncIntervalMs)),
+    );
+    void read();
+  });
+}
+
+/** Waits until the object is gone (or replaced by a new one with another uid). */
+export function waitGone(ctx: WaitContext, ref: ObjectRef, uid: string | undefined, opts: WaitOptions): Promise<void> {
+  return waitFor<void>(
+    ctx,
+    ref,
+    (obj) =>
+      !obj || (uid !== undefined && obj.metadata.uid !== uid)
+        ? { done: true, value: undefined }
+        : { done: false, message: obj.metadata.deletionTimestamp ? 'being deleted' : 'still present' },
+    opts,
+  );
+}
