@@ -1,0 +1,10 @@
+/** Manifest loading (YAML/JSON files and directories) and static validation. */
+export { formatProblem, ManifestValidationError } from './errors';
+export type { ManifestProblem } from './errors';
+export { loadManifests, loadValidManifests, readManifests } from './load';
+export { parseManifestText, readManifestText } from './parse';
+export type { ParseResult } from './parse';
+export { manifestFiles } from './files';
+export { sourceOf } from './source';
+export { manifestProblems, objectLabel, validateManifests } from './validate';
+export type { ValidateOptions } from './validate';
