@@ -10,7 +10,7 @@ import { childPath, Problems } from './_validate';
 
 /** Env var set by the sync-hooks engine in SyncFail hook containers: the phase that failed (e.g. `PreSync`). */
 export const SYNC_HOOKS_FAILED_PHASE = 'SYNC_HOOKS_FAILED_PHASE';
-/** Env var set by the sync-hooks engine: the object that failed, as `group/kind/namespace/name`. */
+/** Env var set by the sync-hooks engine: the object that failed, e.g. `Job shop/db-migrate` (empty when no single object failed). */
 export const SYNC_HOOKS_FAILED_OBJECT = 'SYNC_HOOKS_FAILED_OBJECT';
 /** Env var set by the sync-hooks engine: the failure message. */
 export const SYNC_HOOKS_FAILURE_MESSAGE = 'SYNC_HOOKS_FAILURE_MESSAGE';

@@ -42,7 +42,7 @@ describe('SyncFailHook, alert mode', () => {
       stubs: ['curl'],
       extraEnv: {
         [SYNC_HOOKS_FAILED_PHASE]: 'PreSync',
-        [SYNC_HOOKS_FAILED_OBJECT]: 'batch/Job/shop/db-migrate',
+        [SYNC_HOOKS_FAILED_OBJECT]: 'Job shop/db-migrate',
         [SYNC_HOOKS_FAILURE_MESSAGE]: 'Job has reached the specified backoff limit: "BackoffLimitExceeded"',
       },
     });
@@ -51,7 +51,7 @@ describe('SyncFailHook, alert mode', () => {
       [
         'shop: sync failed',
         'Phase: PreSync',
-        'Object: batch/Job/shop/db-migrate',
+        'Object: Job shop/db-migrate',
         'Failure: Job has reached the specified backoff limit: "BackoffLimitExceeded"',
       ].join('\n'),
     );
