@@ -32,9 +32,9 @@ export function safeKey(obj: KubeObject): ResourceKey {
   return keyOf({ ...obj, apiVersion: obj.apiVersion ?? '', kind: obj.kind ?? '', metadata: obj.metadata ?? {} });
 }
 
-/** `Kind namespace/name` for messages. */
+/** `Kind namespace/name` for messages, with placeholders for missing parts. */
 export function label(key: ResourceKey): string {
-  return describe(key);
+  return describe({ ...key, kind: key.kind || '(no kind)', name: key.name || '(no name)' });
 }
 
 /** Argo CD parses annotations as strings; a YAML number (`sync-wave: 1`) is read as its text. */
@@ -64,6 +64,10 @@ function unsupportedHelmHooks(obj: KubeObject): string[] {
 export function inspect(obj: KubeObject): Inspected {
   const key = safeKey(obj);
   const warnings: PlanWarning[] = [];
+  const missing = [!obj.apiVersion && 'apiVersion', !obj.kind && 'kind', !obj.metadata?.name && !obj.metadata?.generateName && 'metadata.name'];
+  for (const field of missing.filter((f): f is string => typeof f === 'string')) {
+    warnings.push({ key, message: `${label(key)}: ${field}: is required` });
+  }
   const object = stringifyAnnotations(obj, warnings, key);
   const info = parseHookInfo(object);
   for (const p of info.problems) warnings.push({ key, message: `${label(key)}: ${p.field}: ${p.message}` });

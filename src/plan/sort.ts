@@ -60,13 +60,13 @@ function adjustDeps(tasks: PlanTask[], isDep: DepKey, findDep: DepKey): PlanTask
   return s;
 }
 
-const namespaceOf: DepKey = (o) => (o.kind === 'Namespace' && groupOf(o.apiVersion) === '' ? o.metadata.name : undefined);
+const namespaceOf: DepKey = (o) => (o.kind === 'Namespace' && groupOf(o.apiVersion ?? '') === '' ? o.metadata?.name : undefined);
 const livesIn: DepKey = (o) => o.metadata?.namespace || undefined;
 const crdOf: DepKey = (o) =>
-  o.kind === 'CustomResourceDefinition' && groupOf(o.apiVersion) === 'apiextensions.k8s.io'
+  o.kind === 'CustomResourceDefinition' && groupOf(o.apiVersion ?? '') === 'apiextensions.k8s.io'
     ? `${o.spec?.group ?? ''}/${o.spec?.names?.kind ?? ''}`
     : undefined;
-const groupKindOf: DepKey = (o) => `${groupOf(o.apiVersion)}/${o.kind}`;
+const groupKindOf: DepKey = (o) => `${groupOf(o.apiVersion ?? '')}/${o.kind}`;
 
 /** A moved task's id follows its new phase, unless that id is already taken. */
 function renumber(tasks: PlanTask[]): PlanTask[] {

@@ -39,7 +39,7 @@ function hookTask(it: Inspected, phase: DeletePhase): PlanTask {
 }
 
 function keptReason(it: Inspected): string | undefined {
-  if (it.object.kind === 'CustomResourceDefinition' && groupOf(it.object.apiVersion) === 'apiextensions.k8s.io') {
+  if (it.object.kind === 'CustomResourceDefinition' && groupOf(it.object.apiVersion ?? '') === 'apiextensions.k8s.io') {
     return 'CustomResourceDefinitions are never deleted on teardown';
   }
   if (it.info.syncOptions['Delete'] === 'false') return 'Delete=false';

@@ -1,4 +1,5 @@
-import { KIND_ORDER, planSync } from '../../../src/plan';
+import { KIND_ORDER, planSync, planTeardown } from '../../../src/plan';
+import { KubeObject } from '../../../src/model';
 import { crd, hookAnn, messages, obj, order, waveAnn } from './fixtures';
 
 describe('planSync ordering (spec §2.2)', () => {
@@ -291,6 +292,16 @@ describe('planSync problems are reported, not dropped', () => {
   test('generateName on a managed object is reported', () => {
     const plan = planSync([obj('ConfigMap', '', { generateName: 'cm-' })]);
     expect(messages(plan)).toEqual(['ConfigMap cm-: metadata.generateName is only supported for sync-phase hooks; set metadata.name']);
+  });
+
+  test('unvalidated objects missing their envelope do not crash the planner and are reported', () => {
+    const junk = [{ kind: 'Namespace' }, { apiVersion: 'v1', metadata: { name: 'x' } }] as unknown as KubeObject[];
+    expect(messages(planSync(junk, { defaultNamespace: 'd' }))).toEqual([
+      'Namespace (no name): apiVersion: is required',
+      'Namespace (no name): metadata.name: is required',
+      '(no kind) x: kind: is required',
+    ]);
+    expect(messages(planTeardown(junk))).toHaveLength(3);
   });
 
   test('a duplicate object is planned once and reported', () => {
