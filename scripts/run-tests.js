@@ -12,10 +12,10 @@ if (major < 22) {
   process.exit(1);
 }
 const args = process.argv.slice(2);
-const jestArgs = [];
+// Paths and other jest flags first: --selectProjects takes several values and would swallow them.
+const jestArgs = args.filter((a) => a !== '--unit-only' && a !== '--integration-only');
 if (args.includes('--unit-only')) jestArgs.push('--selectProjects', 'unit');
 else if (args.includes('--integration-only')) jestArgs.push('--selectProjects', 'integration');
-jestArgs.push(...args.filter((a) => !a.startsWith('--unit-only') && !a.startsWith('--integration-only')));
 const jest = require.resolve('jest/bin/jest');
 const env = { ...process.env, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --experimental-vm-modules --no-warnings=ExperimentalWarning`.trim() };
 env.PATH = `${path.dirname(process.execPath)}${path.delimiter}${env.PATH}`;
