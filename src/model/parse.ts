@@ -89,8 +89,19 @@ export function parseSyncOptions(raw: string | undefined): Record<string, string
   return out;
 }
 
+/** Annotation values as strings (YAML may give `sync-wave: 1` as a number). */
+function stringAnnotations(raw: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (raw && typeof raw === 'object') {
+    for (const [k, v] of Object.entries(raw as Record<string, unknown>)) {
+      if (v !== undefined && v !== null) out[k] = typeof v === 'string' ? v : String(v);
+    }
+  }
+  return out;
+}
+
 export function parseHookInfo(obj: KubeObject): HookInfo {
-  const ann = obj.metadata?.annotations ?? {};
+  const ann = stringAnnotations(obj.metadata?.annotations);
   const problems: AnnotationProblem[] = [];
   const annField = (k: string) => `metadata.annotations["${k}"]`;
 

@@ -34,7 +34,8 @@ export interface ResourceKey {
   name: string;
 }
 
-export function groupOf(apiVersion: string): string {
+export function groupOf(apiVersion: string | undefined): string {
+  if (typeof apiVersion !== 'string') return '';
   const i = apiVersion.indexOf('/');
   return i < 0 ? '' : apiVersion.slice(0, i);
 }
@@ -42,7 +43,7 @@ export function groupOf(apiVersion: string): string {
 export function keyOf(obj: KubeObject): ResourceKey {
   return {
     group: groupOf(obj.apiVersion),
-    kind: obj.kind,
+    kind: obj.kind ?? '',
     namespace: obj.metadata?.namespace ?? '',
     name: obj.metadata?.name ?? obj.metadata?.generateName ?? '',
   };
