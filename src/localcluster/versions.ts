@@ -32,6 +32,6 @@ export function componentDirs(root = cacheRoot()): ComponentDirs {
   return {
     k8s: path.join(root, `kubernetes-${KUBERNETES_VERSION}-etcd-${ETCD_VERSION}`),
     kwok: path.join(root, `kwok-${KWOK_VERSION}`),
-    pulumi: path.join(root, `pulumi-${PULUMI_VERSION}`),
+    pulumi: path.join(root, `pulumi-${PULUMI_VERSION}-langhost-r1`),
   };
 }
