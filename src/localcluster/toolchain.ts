@@ -109,10 +109,7 @@ function isAlive(pid: number): boolean {
 /** Copies a Go helper module from `tools/<name>` into the build directory. */
 function stageModule(name: string, dest: string): void {
   fs.mkdirSync(dest, { recursive: true });
-  for (const f of fs.readdirSync(path.join(toolsDir(), name))) {
-    const src = path.join(toolsDir(), name, f);
-    if (fs.statSync(src).isFile()) fs.copyFileSync(src, path.join(dest, f));
-  }
+  fs.cpSync(path.join(toolsDir(), name), dest, { recursive: true, filter: (src) => !src.endsWith('.md') });
 }
 
 async function buildK8s(dir: string, progress: ProgressFn): Promise<void> {
