@@ -98,10 +98,7 @@ export function matches(m: FakeMatch, o: KubeObject | ObjectRef): boolean {
 const clone = <T>(x: T): T => structuredClone(x);
 
 function specChanged(a: KubeObject, b: KubeObject): boolean {
-  const strip = (o: KubeObject) => {
-    const { metadata: _m, status: _s, ...rest } = o;
-    return JSON.stringify(rest);
-  };
+  const strip = (o: KubeObject) => JSON.stringify({ ...o, metadata: undefined, status: undefined });
   return strip(a) !== strip(b);
 }
 
@@ -223,7 +220,8 @@ export class FakeKubeClient implements KubeClient {
   // ---- KubeClient ---------------------------------------------------------------------------
 
   async get(ref: ObjectRef): Promise<KubeObject | undefined> {
-    this.assertServed(ref.apiVersion, ref.kind);
+    // Like the API server: a kind that is not served is a 404, i.e. no such object.
+    if (!this.served.has(`${ref.apiVersion}|${ref.kind}`)) return undefined;
     const o = this.store.get(refId(ref));
     return o && clone(o);
   }

@@ -92,7 +92,8 @@ async function normalizeForDelete(client: KubeClient, waves: TeardownPlan['delet
     wave: w.wave,
     objects: w.objects.map((o): KubeObject => {
       if (scope.get(`${o.apiVersion}|${o.kind}`) !== false || !o.metadata.namespace) return o;
-      const { namespace: _ns, ...metadata } = o.metadata;
+      const metadata = { ...o.metadata };
+      delete metadata.namespace;
       return { ...o, metadata };
     }),
   }));

@@ -1,0 +1,75 @@
+import { ClusterValidationError, FakeKubeClient, runSync, runTeardown } from '../../../src/engine';
+import { KubeObject } from '../../../src/model';
+import { planSync, planTeardown } from '../../../src/plan';
+import { NS, Recorder, configMap, fakeCluster, fast, job, namespace } from './_helpers';
+
+const widget = (name: string, ns = NS): KubeObject => ({ apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name, namespace: ns }, spec: {} });
+const widgetCrd: KubeObject = {
+  apiVersion: 'apiextensions.k8s.io/v1',
+  kind: 'CustomResourceDefinition',
+  metadata: { name: 'widgets.example.com' },
+  spec: { group: 'example.com', scope: 'Namespaced', names: { kind: 'Widget', plural: 'widgets' }, versions: [{ name: 'v1', served: true, storage: true }] },
+};
+
+function writes(fake: FakeKubeClient) {
+  return fake.log.filter((e) => !e.dryRun);
+}
+
+test('bad input writes nothing and every problem is listed in one error', async () => {
+  const fake = fakeCluster();
+  fake.failOn('apply', { name: 'bad-data' }, 'ConfigMap "bad-data" is invalid: data: Invalid value', { dryRun: true });
+  const plan = planSync(
+    [
+      job('migrate', { phase: 'PreSync' }),
+      widget('w1'),
+      configMap('elsewhere', { ns: 'missing-ns' }),
+      configMap('bad-data'),
+      configMap('fine'),
+    ],
+    { defaultNamespace: NS },
+  );
+  const rec = new Recorder();
+  const err = await runSync(fake, plan, { ...fast, onEvent: rec.push }).catch((e) => e);
+  expect(err).toBeInstanceOf(ClusterValidationError);
+  expect(err.problems.map((p: any) => p.object ?? p.message)).toEqual(['Widget app/w1', expect.stringContaining('namespace "missing-ns" does not exist')]);
+  expect(err.message).toMatch(/kind Widget is not served by the cluster at example.com\/v1/);
+  expect(writes(fake)).toEqual([]);
+  expect(rec.types()).toEqual(['operation.failed']);
+  expect(rec.events[0]).toMatchObject({ reason: 'Invalid' });
+
+  // With structure fixed, the dry run catches what the API server rejects — still before any write.
+  const plan2 = planSync([job('migrate', { phase: 'PreSync' }), configMap('bad-data'), configMap('fine')], { defaultNamespace: NS });
+  const err2 = await runSync(fake, plan2, fast).catch((e) => e);
+  expect(err2).toBeInstanceOf(ClusterValidationError);
+  expect(err2.problems).toEqual([expect.objectContaining({ object: 'ConfigMap app/bad-data', message: expect.stringContaining('rejected by the API server (dry run)') })]);
+  expect(writes(fake)).toEqual([]);
+  // Named BeforeHookCreation hooks are dry-run as a create under a throwaway name.
+  expect(fake.entries('create', 'Job', true)[0]).toMatchObject({ dryRun: true });
+  fake.dispose();
+});
+
+test('a kind defined by a CRD in the same set is accepted, and the CRD is Established before its CRs are applied', async () => {
+  const fake = fakeCluster();
+  const plan = planSync([widgetCrd, widget('w1')], { defaultNamespace: NS });
+  const result = await runSync(fake, plan, fast);
+  expect(result.applied.map((k) => k.kind)).toEqual(['CustomResourceDefinition', 'Widget']);
+  expect(fake.seqOf('apply', 'Widget/app/w1')).toBeGreaterThan(fake.entries('status', 'CustomResourceDefinition')[0].seq);
+  fake.dispose();
+});
+
+test('a namespace created by the same set is accepted', async () => {
+  const fake = fakeCluster();
+  const result = await runSync(fake, planSync([namespace('fresh'), configMap('c', { ns: 'fresh' })], { defaultNamespace: NS }), fast);
+  expect(result.applied.map((k) => `${k.kind}/${k.name}`)).toEqual(['Namespace/fresh', 'ConfigMap/c']);
+  fake.dispose();
+});
+
+test('teardown validates its hooks before deleting anything', async () => {
+  const fake = fakeCluster();
+  fake.seed(configMap('settings'));
+  const bad: KubeObject = { ...widget('w'), metadata: { ...widget('w').metadata, annotations: { 'argocd.argoproj.io/hook': 'PreDelete' } } };
+  const err = await runTeardown(fake, planTeardown([configMap('settings'), bad], { defaultNamespace: NS }), fast).catch((e) => e);
+  expect(err).toBeInstanceOf(ClusterValidationError);
+  expect(writes(fake)).toEqual([]);
+  fake.dispose();
+});
