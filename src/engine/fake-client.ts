@@ -374,6 +374,8 @@ export class FakeKubeClient implements KubeClient {
       meta.uid = `uid-${++this.uid}`;
       meta.creationTimestamp = new Date().toISOString();
       meta.generation = 1;
+      // The API server defaults a new Pod's phase to Pending.
+      if (obj.kind === 'Pod' && obj.apiVersion === 'v1' && !obj.status?.phase) obj.status = { ...(obj.status ?? {}), phase: 'Pending' };
       return obj;
     }
     const next: KubeObject = { ...clone(live), ...obj, status: live.status };
