@@ -187,7 +187,8 @@ export async function startCluster(opts: StartOptions = {}): Promise<ClusterStat
     launch(state, 'kwok', tc.kwok, [
       `--kubeconfig=${state.kubeconfig}`, `--config=${path.join(dataDir, 'kwok.yaml')}`,
       '--manage-all-nodes=false', '--manage-nodes-with-label-selector=type=kwok',
-      '--node-lease-duration-seconds=40', '--cidr=10.244.0.0/16', '--node-ip=10.0.0.2',
+      // node-ip on loopback: the API server dials the node for pod logs; it must never reach a fake address.
+      '--node-lease-duration-seconds=40', '--cidr=10.244.0.0/16', '--node-ip=127.0.0.1',
     ]);
     const created = await apiRequest(ep, 'POST', '/api/v1/nodes', {
       apiVersion: 'v1',

@@ -1,0 +1,3 @@
+export * from './synced-chart';
+export * from './inputs';
+export * from './workspace';

@@ -1,0 +1,69 @@
+/** The SyncedChart's serialized inputs and outputs (plain JSON as stored in Pulumi state). */
+import type { HookResult } from '../engine';
+import type { KubeObject } from '../model';
+import type { InventoryEntry } from '../runner';
+
+export type RunHooks = 'on-change' | 'always';
+
+export interface ChartTimeouts {
+  /** Deadline of the whole sync or teardown, in seconds (default 1800). */
+  sync?: number;
+  /** Deadline of a hook without `activeDeadlineSeconds`, in seconds (default 600). */
+  hook?: number;
+  /** Budget of the SyncFail phase, in seconds (default 600). */
+  syncFail?: number;
+}
+
+/** Inputs as the provider receives them. */
+export interface ChartInputs {
+  appName: string;
+  manifests: KubeObject[];
+  kubeconfig?: string;
+  namespace?: string;
+  prune: boolean;
+  timeouts?: ChartTimeouts;
+  runHooks: RunHooks;
+  triggers?: unknown[];
+  /** Changes on every program run when runHooks is 'always'. */
+  runNonce?: string;
+}
+
+export interface HookSummary {
+  name: string;
+  object: string;
+  phase: string;
+  wave: number;
+  status: string;
+  startedAt: string;
+  finishedAt?: string;
+  durationMs?: number;
+  message?: string;
+}
+
+export interface LastSync {
+  operation: 'sync' | 'teardown';
+  status: 'Succeeded' | 'Failed';
+  time: string;
+  durationMs: number;
+  message?: string;
+}
+
+export interface ChartOutputs extends ChartInputs {
+  /** Managed objects that exist because of this chart: `apiVersion`, `kind`, `namespace`, `name`. */
+  objects: InventoryEntry[];
+  hooks: HookSummary[];
+  lastSync: LastSync;
+}
+
+export function summarizeHooks(hooks: HookResult[]): HookSummary[] {
+  return hooks.map((h) => ({
+    name: h.name,
+    object: h.object,
+    phase: h.phase,
+    wave: h.wave,
+    status: h.status,
+    startedAt: h.startedAt,
+    ...(h.finishedAt ? { finishedAt: h.finishedAt, durationMs: Date.parse(h.finishedAt) - Date.parse(h.startedAt) } : {}),
+    ...(h.message ? { message: h.message } : {}),
+  }));
+}

@@ -1,0 +1,84 @@
+/**
+ * `SyncedChart`: a Pulumi resource that runs Argo CD-style sync hooks. `pulumi up` syncs
+ * (PreSync → Sync waves → PostSync, SyncFail on failure, prune); `pulumi destroy` tears down
+ * (PreDelete → delete in reverse waves → PostDelete).
+ */
+import * as pulumi from '@pulumi/pulumi';
+import { parseAllDocuments } from 'yaml';
+import { KubeObject } from '../model';
+import { normalizeManifests } from '../runner/normalize';
+import { ChartOutputs, ChartTimeouts, HookSummary, LastSync, RunHooks } from './inputs';
+import { syncedChartProvider } from './provider';
+
+/** Anything with cdk8s' `Chart.toJson()`. */
+export interface ChartLike {
+  toJson(): any[];
+}
+
+export interface SyncedChartArgs {
+  /** A cdk8s Chart, manifests as objects, or multi-document YAML. */
+  chart: pulumi.Input<ChartLike | KubeObject[] | string>;
+  /** Kubeconfig contents or path (treated as secret). Default: $KUBECONFIG / ~/.kube/config, as kubectl. */
+  kubeconfig?: pulumi.Input<string>;
+  /** Namespace for namespaced objects without one. */
+  namespace?: pulumi.Input<string>;
+  /** Delete objects removed from the chart on update (default true). */
+  prune?: pulumi.Input<boolean>;
+  timeouts?: pulumi.Input<ChartTimeouts>;
+  /** 'on-change' (default): hooks run when the chart or `triggers` change. 'always': on every `pulumi up`. */
+  runHooks?: RunHooks;
+  /** Values whose change re-runs the sync (and so its hooks), e.g. an image tag or a migration version. */
+  triggers?: pulumi.Input<any[]>;
+}
+
+function toManifests(chart: ChartLike | KubeObject[] | string): KubeObject[] {
+  if (typeof chart === 'string') {
+    return parseAllDocuments(chart)
+      .map((d) => d.toJS())
+      .filter((o) => o !== null && o !== undefined);
+  }
+  if (Array.isArray(chart)) return chart;
+  if (chart && typeof (chart as ChartLike).toJson === 'function') return (chart as ChartLike).toJson();
+  throw new Error('SyncedChart: `chart` must be a cdk8s Chart, an array of manifests or a YAML string');
+}
+
+function containsSecret(manifests: KubeObject[]): boolean {
+  return manifests.some((m) => m?.kind === 'Secret' && m.apiVersion === 'v1');
+}
+
+export class SyncedChart extends pulumi.dynamic.Resource {
+  /** Managed objects that exist because of this chart. */
+  declare readonly objects: pulumi.Output<ChartOutputs['objects']>;
+  /** Per-hook results of the last sync (name, phase, wave, status, start, end, message). */
+  declare readonly hooks: pulumi.Output<HookSummary[]>;
+  /** Status and time of the last sync. */
+  declare readonly lastSync: pulumi.Output<LastSync>;
+
+  constructor(name: string, args: SyncedChartArgs, opts?: pulumi.CustomResourceOptions) {
+    const manifests = pulumi.output(args.chart).apply((c) => normalizeManifests(toManifests(c as ChartLike | KubeObject[] | string)));
+    // Secrets in the chart (kind: Secret) and the kubeconfig never reach the state in plaintext.
+    const safeManifests = manifests.apply((m) => (containsSecret(m) ? pulumi.secret(m) : m));
+    const kubeconfig = args.kubeconfig === undefined ? undefined : pulumi.secret(args.kubeconfig);
+    super(
+      syncedChartProvider,
+      name,
+      {
+        appName: name,
+        manifests: safeManifests,
+        kubeconfig,
+        namespace: args.namespace,
+        prune: args.prune ?? true,
+        timeouts: args.timeouts,
+        runHooks: args.runHooks ?? 'on-change',
+        triggers: args.triggers ?? [],
+        runNonce: args.runHooks === 'always' ? new Date().toISOString() : undefined,
+        objects: undefined,
+        hooks: undefined,
+        lastSync: undefined,
+      },
+      { ...opts, additionalSecretOutputs: ['kubeconfig', ...(opts?.additionalSecretOutputs ?? [])] },
+      'sync-hooks',
+      'SyncedChart',
+    );
+  }
+}
