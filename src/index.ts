@@ -11,3 +11,6 @@ export * from './constructs';
 export * from './plan';
 export * from './health';
 export * from './manifests';
+export * from './engine';
+export * from './runner';
+export * from './pulumi';

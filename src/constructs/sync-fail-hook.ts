@@ -8,12 +8,11 @@ import { EnvValue } from './pod';
 import { NOTIFIER_DEFAULTS } from './post-sync-notifier';
 import { childPath, Problems } from './_validate';
 
-/** Env var set by the sync-hooks engine in SyncFail hook containers: the phase that failed (e.g. `PreSync`). */
-export const SYNC_HOOKS_FAILED_PHASE = 'SYNC_HOOKS_FAILED_PHASE';
-/** Env var set by the sync-hooks engine: the object that failed, e.g. `Job shop/db-migrate` (empty when no single object failed). */
-export const SYNC_HOOKS_FAILED_OBJECT = 'SYNC_HOOKS_FAILED_OBJECT';
-/** Env var set by the sync-hooks engine: the failure message. */
-export const SYNC_HOOKS_FAILURE_MESSAGE = 'SYNC_HOOKS_FAILURE_MESSAGE';
+import { SYNC_HOOKS_FAILED_OBJECT, SYNC_HOOKS_FAILED_PHASE, SYNC_HOOKS_FAILURE_MESSAGE } from '../model/annotations';
+
+/** Env vars set by the sync-hooks engine in SyncFail hooks (phase, `Kind namespace/name`, message); defined in model. */
+export { SYNC_HOOKS_FAILED_OBJECT, SYNC_HOOKS_FAILED_PHASE, SYNC_HOOKS_FAILURE_MESSAGE };
+
 /** The three env vars above; reserved in SyncFail hooks. */
 export const SYNC_FAIL_ENV_VARS = [SYNC_HOOKS_FAILED_PHASE, SYNC_HOOKS_FAILED_OBJECT, SYNC_HOOKS_FAILURE_MESSAGE] as const;
 

@@ -1,9 +1,7 @@
 /** Engine constants and defaults. Every default is overridable through the options of runSync/runTeardown. */
 
 /** Env vars injected into every container of every SyncFail Job/Pod (same names as src/constructs). */
-export const SYNC_HOOKS_FAILED_PHASE = 'SYNC_HOOKS_FAILED_PHASE';
-export const SYNC_HOOKS_FAILED_OBJECT = 'SYNC_HOOKS_FAILED_OBJECT';
-export const SYNC_HOOKS_FAILURE_MESSAGE = 'SYNC_HOOKS_FAILURE_MESSAGE';
+export { SYNC_HOOKS_FAILED_OBJECT, SYNC_HOOKS_FAILED_PHASE, SYNC_HOOKS_FAILURE_MESSAGE } from '../model/annotations';
 
 /** A hook without `activeDeadlineSeconds` must complete within this (Pulumi's Job await default). */
 export const DEFAULT_HOOK_TIMEOUT_MS = 10 * 60_000;

@@ -10,6 +10,8 @@
  * client-node is ESM-only and heavy, so it is required lazily, inside functions.
  */
 import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { createRequire } from 'node:module';
 import { KubeObject } from '../model';
 import {
@@ -50,7 +52,15 @@ function loadUndici(): any {
 function loadKubeConfig(pathOrYaml?: string): any {
   const { KubeConfig } = loadClientNode();
   const kc = new KubeConfig();
-  if (pathOrYaml === undefined || pathOrYaml === '') kc.loadFromDefault();
+  if (pathOrYaml === undefined || pathOrYaml === '') {
+    const candidates = [...(process.env.KUBECONFIG ?? '').split(':').filter(Boolean), path.join(os.homedir(), '.kube', 'config')];
+    if (!process.env.KUBERNETES_SERVICE_HOST && !candidates.some((f) => fs.existsSync(f))) {
+      throw new Error(
+        'no kubeconfig found: set KUBECONFIG (or pass a kubeconfig), or start the embedded cluster with `sync-hooks cluster up`',
+      );
+    }
+    kc.loadFromDefault();
+  }
   else if (/\n/.test(pathOrYaml) || /^\s*(apiVersion|clusters|kind)\s*:/m.test(pathOrYaml)) kc.loadFromString(pathOrYaml);
   else if (fs.existsSync(pathOrYaml)) kc.loadFromFile(pathOrYaml);
   else throw new Error(`kubeconfig "${pathOrYaml}" is neither an existing file nor kubeconfig YAML`);

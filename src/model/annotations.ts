@@ -79,3 +79,11 @@ export function isSyncPhase(v: string): v is SyncPhase {
 export function isDeletePhase(v: string): v is DeletePhase {
   return (DELETE_PHASES as readonly string[]).includes(v);
 }
+
+/**
+ * Env vars the engine injects into every container of every SyncFail hook: the phase, the object
+ * (`Kind namespace/name`) and the message of the failure. Argo CD passes none of them.
+ */
+export const SYNC_HOOKS_FAILED_PHASE = 'SYNC_HOOKS_FAILED_PHASE';
+export const SYNC_HOOKS_FAILED_OBJECT = 'SYNC_HOOKS_FAILED_OBJECT';
+export const SYNC_HOOKS_FAILURE_MESSAGE = 'SYNC_HOOKS_FAILURE_MESSAGE';

@@ -8,7 +8,7 @@ import { createKubeClient, formatEvent, KubeClient, SyncFailedError, SyncOptions
 import { manifestProblems } from '../manifests';
 import { formatKey } from '../model';
 import { formatPlan, planSync } from '../plan';
-import { entryId, fromEntries, InventoryEntry, planTeardownWithInventory, stableStringify, syncManifests, teardownManifests } from '../runner';
+import { entryId, fromEntries, prepareManifests, InventoryEntry, planTeardownWithInventory, stableStringify, syncManifests, teardownManifests } from '../runner';
 import { formatTeardownPlan } from '../plan';
 import { ChartInputs, ChartOutputs, summarizeHooks } from './inputs';
 
@@ -48,7 +48,7 @@ export async function check(_olds: ChartInputs, news: ChartInputs) {
 
 /** Managed objects of the chart (what should exist after a sync). */
 function desiredKeys(inputs: ChartInputs): string[] {
-  const plan = planSync(inputs.manifests, { defaultNamespace: inputs.namespace, prune: false });
+  const plan = planSync(prepareManifests(inputs.manifests), { defaultNamespace: inputs.namespace, prune: false });
   return plan.steps.flatMap((s) => s.tasks).filter((t) => !t.isHook && t.action === 'apply').map((t) => formatKey(t.key));
 }
 
@@ -69,7 +69,7 @@ export async function diff(_id: string, olds: ChartOutputs, news: ChartInputs & 
   const provider = (olds as { __provider?: string }).__provider;
   if (provider !== undefined && news.__provider !== undefined && provider !== news.__provider) changed.push('__provider');
   if (changed.length > 0 && changed.some((c) => c !== '__provider') && !hasUnknown(news.manifests)) {
-    const plan = planSync(news.manifests, { previous: fromEntries(olds.objects ?? []), defaultNamespace: news.namespace, prune: news.prune });
+    const plan = planSync(prepareManifests(news.manifests), { previous: fromEntries(olds.objects ?? []), defaultNamespace: news.namespace, prune: news.prune });
     log(news.appName, `changes in ${changed.join(', ')}; the sync will run this plan:\n${formatPlan(plan)}`);
   }
   return { changes: changed.length > 0, replaces: [], deleteBeforeReplace: false, stables: [] as string[] };
@@ -87,7 +87,7 @@ function outputs(inputs: ChartInputs, objects: InventoryEntry[], hooks: ChartOut
 async function sync(id: string, inputs: ChartInputs, previous: InventoryEntry[]): Promise<ChartOutputs> {
   const started = Date.now();
   const c = client(inputs);
-  const plan = planSync(inputs.manifests, { previous: fromEntries(previous), defaultNamespace: inputs.namespace, prune: inputs.prune });
+  const plan = planSync(prepareManifests(inputs.manifests), { previous: fromEntries(previous), defaultNamespace: inputs.namespace, prune: inputs.prune });
   log(inputs.appName, `sync plan:\n${formatPlan(plan)}`);
   try {
     const { result, inventory } = await syncManifests(c, {

@@ -55,9 +55,14 @@ export class SyncedChart extends pulumi.dynamic.Resource {
   declare readonly lastSync: pulumi.Output<LastSync>;
 
   constructor(name: string, args: SyncedChartArgs, opts?: pulumi.CustomResourceOptions) {
-    const manifests = pulumi.output(args.chart).apply((c) => normalizeManifests(toManifests(c as ChartLike | KubeObject[] | string)));
+    // A cdk8s Chart is a construct tree (circular): synthesize it now, never wrap it in an Output.
+    const chart = args.chart as unknown;
+    const manifests: pulumi.Output<KubeObject[]> =
+      chart && typeof (chart as ChartLike).toJson === 'function'
+        ? (pulumi.output(normalizeManifests(toManifests(chart as ChartLike)) as unknown) as pulumi.Output<KubeObject[]>)
+        : pulumi.output(args.chart as pulumi.Input<KubeObject[] | string>).apply((c) => normalizeManifests(toManifests(c as KubeObject[] | string)));
     // Secrets in the chart (kind: Secret) and the kubeconfig never reach the state in plaintext.
-    const safeManifests = manifests.apply((m) => (containsSecret(m) ? pulumi.secret(m) : m));
+    const safeManifests = manifests.apply((m: KubeObject[]) => (containsSecret(m) ? pulumi.secret(m) : m));
     const kubeconfig = args.kubeconfig === undefined ? undefined : pulumi.secret(args.kubeconfig);
     super(
       syncedChartProvider,

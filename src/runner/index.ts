@@ -1,3 +1,4 @@
 export * from './inventory';
 export * from './normalize';
 export * from './run';
+export * from './prepare';

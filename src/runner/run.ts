@@ -7,6 +7,7 @@ import type { KubeClient } from '../engine';
 import { validateManifests } from '../manifests';
 import { formatKey, keyOf, KubeObject, TeardownPlan } from '../model';
 import { namespaceDefaulter, planSync, planTeardown } from '../plan';
+import { prepareManifests } from './prepare';
 import { entriesFor, entryId, fromEntries, InventoryEntry, mergeEntries } from './inventory';
 
 export interface SyncRequest {
@@ -24,7 +25,8 @@ export interface SyncOutcome {
 }
 
 /** Runs a sync. On failure the thrown SyncFailedError gets `inventory` (what exists now) attached. */
-export async function syncManifests(client: KubeClient, req: SyncRequest): Promise<SyncOutcome> {
+export async function syncManifests(client: KubeClient, request: SyncRequest): Promise<SyncOutcome> {
+  const req = { ...request, manifests: prepareManifests(request.manifests) };
   validateManifests(req.manifests, { defaultNamespace: req.namespace });
   const previous = req.previous ?? [];
   const plan = planSync(req.manifests, { previous: fromEntries(previous), defaultNamespace: req.namespace, prune: req.prune ?? true });
@@ -53,14 +55,16 @@ export interface TeardownRequest {
   engine?: TeardownOptions;
 }
 
-export async function teardownManifests(client: KubeClient, req: TeardownRequest): Promise<TeardownResult> {
+export async function teardownManifests(client: KubeClient, request: TeardownRequest): Promise<TeardownResult> {
+  const req = { ...request, manifests: prepareManifests(request.manifests) };
   validateManifests(req.manifests, { defaultNamespace: req.namespace });
   const plan = planTeardownWithInventory(req.manifests, req.inventory ?? [], req.namespace);
   return runTeardown(client, plan, req.engine);
 }
 
 /** Teardown plan of the manifests plus inventory objects no longer in them (applied earlier, never pruned). */
-export function planTeardownWithInventory(manifests: KubeObject[], inventory: InventoryEntry[], namespace?: string): TeardownPlan {
+export function planTeardownWithInventory(objects: KubeObject[], inventory: InventoryEntry[], namespace?: string): TeardownPlan {
+  const manifests = prepareManifests(objects);
   const withNs = manifests.map(namespaceDefaulter(manifests, namespace));
   const ids = new Set(withNs.map((m) => formatKey(keyOf(m))));
   const extra = fromEntries(inventory).filter((o) => !ids.has(formatKey(keyOf(o))));

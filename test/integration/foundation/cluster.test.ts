@@ -12,6 +12,9 @@ const apps = kc.makeApiClient(k8s().AppsV1Api);
 let ns: string;
 
 function job(name: string, opts: { fail?: boolean; backoffLimit?: number; duration?: string } = {}) {
+  const labels: Record<string, string> = opts.fail ? { [POD_FAIL_LABEL]: 'true' } : {};
+  const annotations: Record<string, string> = { [POD_RUN_DURATION_ANNOTATION]: opts.duration ?? '300ms' };
+  if (opts.fail) annotations[POD_FAIL_MESSAGE_ANNOTATION] = 'migration failed';
   return {
     apiVersion: 'batch/v1',
     kind: 'Job',
@@ -19,10 +22,7 @@ function job(name: string, opts: { fail?: boolean; backoffLimit?: number; durati
     spec: {
       backoffLimit: opts.backoffLimit ?? 0,
       template: {
-        metadata: {
-          labels: opts.fail ? { [POD_FAIL_LABEL]: 'true' } : {},
-          annotations: { [POD_RUN_DURATION_ANNOTATION]: opts.duration ?? '300ms', ...(opts.fail ? { [POD_FAIL_MESSAGE_ANNOTATION]: 'migration failed' } : {}) },
-        },
+        metadata: { labels, annotations },
         spec: { restartPolicy: 'Never', containers: [{ name: 'main', image: 'busybox' }] },
       },
     },
