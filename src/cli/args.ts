@@ -5,7 +5,7 @@ export interface ParsedArgs {
   flags: Map<string, string[]>;
 }
 
-const SHORT: Record<string, string> = { f: 'file', h: 'help' };
+const SHORT: Record<string, string> = { f: 'file', h: 'help', n: 'namespace' };
 const BOOLEAN = new Set(['json', 'help', 'teardown', 'no-prune', 'quiet', 'keep-data', 'version', 'status']);
 
 export function parseArgs(argv: string[]): ParsedArgs {

@@ -1,27 +1,36 @@
 /** The `sync-hooks` command line. */
 import { parseArgs, UsageError } from './args';
 import { clusterCommand, toolchainCommand } from './cluster-cmd';
+import { engineCommands } from './engine-cmd';
 
 export const USAGE = `sync-hooks — Argo CD sync hooks for Pulumi and any Kubernetes cluster
 
 usage:
-  sync-hooks plan   -f <file|dir> [-f ...] [--teardown] [--namespace ns]   show the phase/wave plan (no cluster needed)
-  sync-hooks sync   -f <file|dir> [-f ...] [--namespace ns] [--name app]   run PreSync → Sync (waves) → PostSync, SyncFail on failure
-  sync-hooks delete -f <file|dir> [-f ...] [--namespace ns] [--name app]   run PreDelete → delete (reverse waves) → PostDelete
-  sync-hooks cluster up|down|status [--json]                               the embedded local control plane
-  sync-hooks toolchain [--status]                                          build/check the cached binaries (pulumi, kube-*, etcd, kwok)
+  sync-hooks plan   -f <file|dir> [-f ...] [--teardown] [--namespace ns] [--json]
+      show the phase/wave plan of a sync (--teardown: of a delete); no cluster needed
+  sync-hooks sync   -f <file|dir> [-f ...] [--namespace ns] [--name app] [--no-prune]
+                    [--timeout 30m] [--hook-timeout 10m] [--json]
+      run PreSync → Sync (waves) → PostSync, SyncFail on failure; prune what the last sync applied
+  sync-hooks delete -f <file|dir> [-f ...] [--namespace ns] [--name app] [--json]
+      run PreDelete → delete (reverse waves) → PostDelete; also deletes what the inventory lists
+  sync-hooks cluster up|down|status [--json]    the embedded local control plane
+  sync-hooks toolchain [--status]               build/check the cached binaries (pulumi, kube-*, etcd, kwok)
 
-sync and delete use $KUBECONFIG, else the embedded cluster when it is up.`;
+sync and delete also take --kubeconfig <file> (default $KUBECONFIG, else the embedded cluster
+when it is up) and --inventory-namespace <ns> (default "default"): the inventory is the ConfigMap
+sync-hooks-inventory-<app>, <app> from --name or the first -f path. Ctrl-C cancels (SyncFail
+runs); a second Ctrl-C exits. Exit codes: 0 ok, 1 failed, 2 bad flags or input, 130 cancelled.`;
 
 type Out = (s: string) => void;
 type Command = (sub: string | undefined, args: ReturnType<typeof parseArgs>, out: Out) => Promise<number>;
 
 const commands: Record<string, Command> = {
+  ...engineCommands(),
   cluster: clusterCommand,
   toolchain: (_sub, args, out) => toolchainCommand(args, out),
 };
 
-/** Registers a command (used by the engine front end to add plan/sync/delete). */
+/** Registers (or replaces) a command. */
 export function registerCommand(name: string, fn: Command): void {
   commands[name] = fn;
 }
@@ -34,7 +43,6 @@ export async function main(argv: string[], out: Out = (s) => process.stdout.writ
       out(USAGE);
       return cmd ? 0 : 2;
     }
-    loadOptionalCommands();
     const fn = commands[cmd];
     if (!fn) throw new UsageError(`unknown command "${cmd}"\n\n${USAGE}`);
     return await fn(sub, args, out);
@@ -48,11 +56,3 @@ export async function main(argv: string[], out: Out = (s) => process.stdout.writ
   }
 }
 
-function loadOptionalCommands(): void {
-  // plan/sync/delete live in ./engine-cmd (engine front end); loaded lazily to keep `cluster` fast.
-  try {
-    require('./engine-cmd');
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'MODULE_NOT_FOUND') throw e;
-  }
-}

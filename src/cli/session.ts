@@ -1,0 +1,116 @@
+/**
+ * What `sync` and `delete` share before the engine runs: flags, manifests (bad input stops here,
+ * before any cluster is contacted), the cluster (said on stderr), the client, and the inventory.
+ */
+import { createKubeClient, formatEvent, KubeClient, SyncOptions } from '../engine';
+import { KubeObject } from '../model';
+import {
+  DEFAULT_INVENTORY_NAMESPACE,
+  describeInventory,
+  InventoryError,
+  isValidAppName,
+  readInventory,
+  StoredInventory,
+} from '../runner/inventory-store';
+import { ParsedArgs, UsageError } from './args';
+import { EXIT_FAILED, loadInput, reportBadInput } from './input';
+import { AppName, appName, checkFlags, durationFlag, files, jsonFlag, stringFlag } from './options';
+import { CliIO, plural } from './report';
+import { ClusterTarget, resolveCluster } from './target';
+
+/** Seams for tests: a fake cluster, fake signals, no process.exit. */
+export interface EngineCmdDeps {
+  resolveCluster?: (kubeconfigFlag: string | undefined) => Promise<ClusterTarget>;
+  createClient?: (target: ClusterTarget) => KubeClient;
+  /** Extra engine options (e.g. shorter poll intervals in tests); sync-only ones are ignored by delete. */
+  engine?: Partial<SyncOptions>;
+  signalSource?: NodeJS.EventEmitter;
+  /** Called after the second Ctrl-C (default process.exit). */
+  exit?: (code: number) => void;
+}
+
+export interface Session {
+  operation: 'sync' | 'teardown';
+  io: CliIO;
+  json: boolean;
+  paths: string[];
+  namespace?: string;
+  app: AppName;
+  inventoryNamespace: string;
+  manifests: KubeObject[];
+  target: ClusterTarget;
+  client: KubeClient;
+  previous?: StoredInventory;
+  timeoutMs?: number;
+  hookTimeoutMs?: number;
+  deps: EngineCmdDeps;
+}
+
+export const COMMON_FLAGS = ['file', 'namespace', 'name', 'inventory-namespace', 'kubeconfig', 'timeout', 'hook-timeout', 'json'];
+
+function describePrevious(s: Session): string {
+  const where = describeInventory(s.app.name, s.inventoryNamespace);
+  if (!s.previous) return `inventory ${where}: none yet`;
+  const last = s.previous.lastSyncStatus ? `, last sync ${s.previous.lastSyncStatus}${s.previous.lastSyncTime ? ` at ${s.previous.lastSyncTime}` : ''}` : '';
+  return `inventory ${where}: ${plural(s.previous.entries.length, 'object')}${last}`;
+}
+
+/**
+ * Parses flags, loads the manifests, connects, reads the inventory. Returns an exit code when it
+ * cannot go on (bad input: 2; unreadable inventory: 1); throws UsageError for bad flags.
+ */
+export async function openSession(
+  cmd: 'sync' | 'delete',
+  args: ParsedArgs,
+  io: CliIO,
+  deps: EngineCmdDeps,
+  extraFlags: readonly string[] = [],
+): Promise<Session | number> {
+  checkFlags(cmd, args, [...COMMON_FLAGS, ...extraFlags]);
+  const operation = cmd === 'sync' ? 'sync' : 'teardown';
+  const paths = files(cmd, args, cmd === 'delete' && args.flags.has('name'));
+  const namespace = stringFlag(args, 'namespace');
+  const app = appName(args, paths);
+  const inventoryNamespace = stringFlag(args, 'inventory-namespace') ?? DEFAULT_INVENTORY_NAMESPACE;
+  if (!isValidAppName(inventoryNamespace)) throw new UsageError(`--inventory-namespace "${inventoryNamespace}" is not a valid namespace name`);
+  const timeoutMs = durationFlag(args, 'timeout');
+  const hookTimeoutMs = durationFlag(args, 'hook-timeout');
+  const json = jsonFlag(args);
+  let manifests: KubeObject[];
+  try {
+    manifests = loadInput(paths, namespace);
+  } catch (e) {
+    const code = reportBadInput(e, operation, io, json);
+    if (code !== undefined) return code;
+    throw e;
+  }
+  const target = await (deps.resolveCluster ?? resolveCluster)(stringFlag(args, 'kubeconfig'));
+  io.err(`[sync-hooks] ${target.description}`);
+  const client = (deps.createClient ?? ((t: ClusterTarget) => createKubeClient(t.kubeconfig)))(target);
+  const session: Session = { operation, io, json, paths, namespace, app, inventoryNamespace, manifests, target, client, timeoutMs, hookTimeoutMs, deps };
+  try {
+    session.previous = await readInventory(client, app.name, inventoryNamespace);
+  } catch (e) {
+    client.close?.();
+    if (!(e instanceof InventoryError)) throw e;
+    io.err(`sync-hooks: ${e.message}`);
+    return EXIT_FAILED;
+  }
+  io.err(`[sync-hooks] ${describePrevious(session)} (application ${app.name}, from ${app.from})`);
+  return session;
+}
+
+/** Engine options common to both operations: live progress, timeouts, cancellation. */
+export function engineOptions(s: Session, signal: AbortSignal): SyncOptions {
+  const progress = s.json ? s.io.err : s.io.out;
+  return {
+    ...s.deps.engine,
+    onEvent: (e) => {
+      progress(formatEvent(e));
+      s.deps.engine?.onEvent?.(e);
+    },
+    signal,
+    ...(s.timeoutMs !== undefined ? { timeoutMs: s.timeoutMs } : {}),
+    ...(s.hookTimeoutMs !== undefined ? { hookTimeoutMs: s.hookTimeoutMs } : {}),
+  };
+}
