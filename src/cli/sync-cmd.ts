@@ -4,8 +4,8 @@
  * PreSync → Sync (waves) → PostSync, SyncFail on failure, with live progress and the inventory
  * ConfigMap read before and written after (a failed sync's too).
  */
-import { EngineEvent, SyncCancelledError, SyncFailedError, SyncResult } from '../engine';
-import { groupOf, keyOf, KubeObject, parseKey } from '../model';
+import { EngineEvent, ObjectRef, SyncCancelledError, SyncFailedError, SyncResult } from '../engine';
+import { groupOf, HOOK_FINALIZER, keyOf, KubeObject, parseKey } from '../model';
 import { namespaceDefaulter } from '../plan';
 import { entryId, InventoryEntry, mergeEntries, syncManifests, toEntry } from '../runner';
 import { describeInventory, inventoryConfigMapName, InventoryStatus, writeInventory } from '../runner/inventory-store';
@@ -22,9 +22,20 @@ const FORCED_WRITE_MS = 3_000;
 export class Progress {
   readonly applied = new Set<string>();
   readonly pruned = new Set<string>();
+  /** Hooks created (keys): they carry the hook finalizer until the engine has read their result. */
+  readonly hooks = new Set<string>();
   see(e: EngineEvent): void {
     if (e.type === 'object.applied') this.applied.add(e.key);
     else if (e.type === 'object.pruned') this.pruned.add(e.key);
+    else if (e.type === 'hook.created') this.hooks.add(e.key);
+  }
+  /** Refs of the created hooks (apiVersion from the manifests of the same group and kind). */
+  hookRefs(manifests: KubeObject[]): ObjectRef[] {
+    return [...this.hooks].flatMap((id) => {
+      const k = parseKey(id);
+      const m = manifests.find((o) => groupOf(o.apiVersion) === k.group && o.kind === k.kind);
+      return m ? [{ apiVersion: m.apiVersion, kind: k.kind, name: k.name, ...(k.namespace ? { namespace: k.namespace } : {}) }] : [];
+    });
   }
   /** The previous inventory minus what was pruned, plus what was applied (as `syncManifests` computes it at the end). */
   entries(manifests: KubeObject[], namespace: string | undefined, previous: InventoryEntry[]): InventoryEntry[] {
@@ -103,6 +114,21 @@ function summary(status: string, result: SyncResult, ms: number, invText: string
   ].join('\n');
 }
 
+/**
+ * The second Ctrl-C: record what was applied so far (status Interrupted) and release the hook
+ * finalizers of the hooks started (they would block the deletion of their namespace; the hooks
+ * themselves keep running), within FORCED_WRITE_MS; then exit 130.
+ */
+async function forcedExit(s: Session, progress: Progress, previous: InventoryEntry[]): Promise<void> {
+  s.io.err('[sync-hooks] exiting now; recording what was applied so far in the inventory');
+  const write = record(s, progress.entries(s.manifests, s.namespace, previous), 'Interrupted', undefined, 'exited by a second Ctrl-C during the sync');
+  const release = Promise.all(progress.hookRefs(s.manifests).map((r) => s.client.patchFinalizers(r, { remove: [HOOK_FINALIZER] }).catch(() => undefined)));
+  const timeout = new Promise<string>((r) => setTimeout(() => r('timed out'), FORCED_WRITE_MS).unref());
+  const err = await Promise.race([Promise.all([write, release]).then(([e]) => e), timeout]);
+  if (err) s.io.err(`sync-hooks: could not write the inventory: ${err}`);
+  (s.deps.exit ?? process.exit)(EXIT_CANCELLED);
+}
+
 async function runSync(s: Session, prune: boolean): Promise<number> {
   const { io, deps } = s;
   if (await inventoryNamespaceMissing(s)) {
@@ -115,13 +141,7 @@ async function runSync(s: Session, prune: boolean): Promise<number> {
     source: deps.signalSource,
     onCancel: (sig) => io.err(`[sync-hooks] ${sig}: cancelling (running hooks are terminated, then SyncFail runs); press Ctrl-C again to exit now`),
     onForce: () => {
-      void (async () => {
-        io.err('[sync-hooks] exiting now; recording what was applied so far in the inventory');
-        const write = record(s, progress.entries(s.manifests, s.namespace, previous), 'Interrupted', undefined, 'exited by a second Ctrl-C during the sync');
-        const err = await Promise.race([write, new Promise<string>((r) => setTimeout(() => r('timed out'), FORCED_WRITE_MS).unref())]);
-        if (err) io.err(`sync-hooks: could not write the inventory: ${err}`);
-        (deps.exit ?? process.exit)(EXIT_CANCELLED);
-      })();
+      void forcedExit(s, progress, previous);
     },
   });
   const base = engineOptions(s, interrupts.signal);

@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { deleteCommand } from '../../../src/cli/delete-cmd';
 import { syncCommand } from '../../../src/cli/sync-cmd';
 import { failJob, never } from '../../../src/engine';
-import { KubeObject } from '../../../src/model';
+import { HOOK_FINALIZER, KubeObject } from '../../../src/model';
 import { inventoryRef, readInventory } from '../../../src/runner/inventory-store';
 import { args, Captured, fakeSetup, FakeSetup, fixture, until } from './_helpers';
 
@@ -158,6 +158,10 @@ describe('sync', () => {
     const inv = await readInventory(f.fake, 'shop');
     expect(inv?.lastSyncStatus).toBe('Interrupted');
     expect(inv?.entries).toEqual([{ apiVersion: 'v1', kind: 'Namespace', name: 'shop' }]);
+    // The running SyncFail hook no longer carries the hook finalizer (it would block its namespace's deletion).
+    const alert = f.fake.objects({ kind: 'Job', name: /^alert-/ });
+    expect(alert).toHaveLength(1);
+    expect(alert[0].metadata.finalizers ?? []).not.toContain(HOOK_FINALIZER);
     await running; // the fake exit does not end the process: let the operation finish (SyncFail budget 300ms)
   });
 
