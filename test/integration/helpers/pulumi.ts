@@ -46,11 +46,17 @@ export async function testStack(program: automation.PulumiFn, opts: { project?: 
   };
 }
 
+/** Text of every file of the file backend (`.pulumi/`: checkpoints, backups, history). */
 function readAll(dir: string): string {
   let s = '';
-  for (const e of fs.readdirSync(dir, { withFileTypes: true, recursive: true })) {
-    if (e.isFile()) s += fs.readFileSync(path.join(e.parentPath, e.name), 'utf8');
-  }
+  const walk = (d: string) => {
+    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (e.isFile()) s += fs.readFileSync(p, 'utf8');
+    }
+  };
+  walk(path.join(dir, '.pulumi'));
   return s;
 }
 

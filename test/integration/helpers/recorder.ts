@@ -1,0 +1,78 @@
+/**
+ * An independent observer of the cluster for order assertions: watches a namespace and records
+ * every ADDED / MODIFIED / DELETED event with the local receive time, plus when Jobs completed.
+ */
+import { k8s, kubeConfig } from './kube';
+
+export interface Observed {
+  at: number;
+  type: 'ADDED' | 'MODIFIED' | 'DELETED';
+  kind: string;
+  name: string;
+  namespace?: string;
+  /** For Jobs: 'Complete' | 'Failed' when that condition is True in this event. */
+  jobState?: string;
+}
+
+const PATHS: Record<string, string> = {
+  Job: '/apis/batch/v1/jobs',
+  Deployment: '/apis/apps/v1/deployments',
+  ConfigMap: '/api/v1/configmaps',
+  Service: '/api/v1/services',
+  Secret: '/api/v1/secrets',
+  Namespace: '/api/v1/namespaces',
+};
+
+export class Recorder {
+  readonly events: Observed[] = [];
+  private readonly aborts: Array<{ abort(): void }> = [];
+
+  static async start(kinds = Object.keys(PATHS)): Promise<Recorder> {
+    const r = new Recorder();
+    const watch = new (k8s().Watch)(kubeConfig());
+    for (const kind of kinds) {
+      const req = await watch.watch(
+        PATHS[kind],
+        { allowWatchBookmarks: false },
+        (type: string, obj: any) => {
+          const conds: any[] = obj?.status?.conditions ?? [];
+          const jobState = kind === 'Job' ? conds.find((c) => (c.type === 'Complete' || c.type === 'Failed') && c.status === 'True')?.type : undefined;
+          r.events.push({ at: Date.now(), type: type as Observed['type'], kind, name: obj?.metadata?.name, namespace: obj?.metadata?.namespace, jobState });
+        },
+        () => undefined,
+      );
+      r.aborts.push(req);
+    }
+    return r;
+  }
+
+  stop(): void {
+    for (const a of this.aborts) a.abort();
+  }
+
+  /** Time of the first event matching, or undefined. */
+  first(pred: (e: Observed) => boolean): number | undefined {
+    return this.events.find(pred)?.at;
+  }
+
+  last(pred: (e: Observed) => boolean): number | undefined {
+    const m = this.events.filter(pred);
+    return m.length ? m[m.length - 1].at : undefined;
+  }
+
+  created(kind: string, name: string, ns?: string): number | undefined {
+    return this.first((e) => e.type === 'ADDED' && e.kind === kind && e.name.startsWith(name) && (ns === undefined || e.namespace === ns));
+  }
+
+  completed(name: string, ns?: string): number | undefined {
+    return this.first((e) => e.kind === 'Job' && e.jobState === 'Complete' && e.name.startsWith(name) && (ns === undefined || e.namespace === ns));
+  }
+
+  deleted(kind: string, name: string, ns?: string): number | undefined {
+    return this.first((e) => e.type === 'DELETED' && e.kind === kind && e.name === name && (ns === undefined || e.namespace === ns));
+  }
+
+  clear(): void {
+    this.events.length = 0;
+  }
+}

@@ -1,0 +1,186 @@
+/**
+ * SyncedChart through the real pulumi CLI (file backend) against the embedded cluster: hooks run
+ * in phase order on `up`, not at all when nothing changed, again on change with pruning in
+ * reverse waves; SyncFail on failure with nothing of the Sync phase applied; refresh sees drift;
+ * destroy runs PreDelete before and PostDelete after the deletions; a failed PreDelete keeps it all.
+ */
+import * as fs from 'node:fs';
+import { SyncedChart } from '../../../src/pulumi/synced-chart';
+import { KubeObject } from '../../../src/model';
+import { eventually, isNotFound, k8s, kubeConfig, kubeconfigPath, uniqueName } from '../helpers/kube';
+import { testStack, TestStack } from '../helpers/pulumi';
+import { Recorder } from '../helpers/recorder';
+import { app } from './fixtures';
+
+const kc = kubeConfig();
+const core = kc.makeApiClient(k8s().CoreV1Api);
+const batch = kc.makeApiClient(k8s().BatchV1Api);
+const apps = kc.makeApiClient(k8s().AppsV1Api);
+
+/** A stack whose program deploys whatever `state.manifests` holds at the time of the operation. */
+async function chartStack(initial: KubeObject[]): Promise<{ t: TestStack; state: { manifests: KubeObject[] } }> {
+  const state = { manifests: initial };
+  const kubeconfig = fs.readFileSync(kubeconfigPath(), 'utf8');
+  const t = await testStack(async () => {
+    const c = new SyncedChart('app', { chart: state.manifests, kubeconfig, timeouts: { sync: 300, hook: 120 } });
+    return { hooks: c.hooks, objects: c.objects, lastSync: c.lastSync };
+  });
+  return { t, state };
+}
+
+const exists = async (p: Promise<unknown>) => !(await isNotFound(p));
+
+describe('SyncedChart lifecycle', () => {
+  const ns = uniqueName('sc');
+  let t: TestStack;
+  let state: { manifests: KubeObject[] };
+  let rec: Recorder;
+
+  beforeAll(async () => {
+    ({ t, state } = await chartStack(app({ ns })));
+    rec = await Recorder.start();
+  });
+  afterAll(async () => {
+    rec.stop();
+    await t.stack.destroy().catch(() => undefined);
+    await t.cleanup();
+  });
+
+  test('up runs PreSync before the app, PostSync after it is ready; objects exist; outputs list hooks', async () => {
+    const up = await t.stack.up();
+    expect(up.summary.result).toBe('succeeded');
+    const migrated = rec.completed('migrate', ns)!;
+    const deployment = rec.created('Deployment', 'web', ns)!;
+    const cmA = rec.created('ConfigMap', 'cfg-a', ns)!;
+    const cmB = rec.created('ConfigMap', 'cfg-b', ns)!;
+    const notify = rec.created('Job', 'notify-', ns)!;
+    expect(migrated).toBeDefined();
+    expect(migrated).toBeLessThan(cmA); // PreSync completed before any Sync-phase object
+    expect(cmA).toBeLessThan(deployment); // wave 0 before wave 1
+    expect(deployment).toBeLessThan(cmB); // wave 1 before wave 2
+    expect(cmB).toBeLessThan(notify); // PostSync after the whole Sync phase
+    await apps.readNamespacedDeployment({ name: 'web', namespace: ns });
+    const hooks = up.outputs.hooks.value as Array<{ phase: string; status: string; object: string }>;
+    expect(hooks.map((h) => [h.phase, h.status])).toEqual([
+      ['PreSync', 'Succeeded'],
+      ['PostSync', 'Succeeded'],
+    ]);
+    expect(up.outputs.lastSync.value.status).toBe('Succeeded');
+    // HookSucceeded: the PostSync notifier is gone after the sync.
+    const jobs = await batch.listNamespacedJob({ namespace: ns });
+    expect(jobs.items.map((j) => j.metadata!.name).sort()).toEqual(['migrate']);
+  });
+
+  test('a second up with no change runs nothing', async () => {
+    rec.clear();
+    const up = await t.stack.up();
+    expect(up.summary.resourceChanges).toEqual({ same: 2 });
+    // No hook Job was created, touched or deleted.
+    expect(rec.events.filter((e) => e.kind === 'Job' && e.namespace === ns)).toEqual([]);
+  });
+
+  test('a changed chart runs the hooks again and prunes removed objects in reverse wave order', async () => {
+    state.manifests = app({ ns, version: '1.28', configMaps: { 'cfg-new': 0 } });
+    rec.clear();
+    const up = await t.stack.up();
+    expect(up.summary.resourceChanges).toEqual({ same: 1, update: 1 });
+    const deletedB = rec.deleted('ConfigMap', 'cfg-b', ns)!;
+    const deletedA = rec.deleted('ConfigMap', 'cfg-a', ns)!;
+    expect(deletedB).toBeDefined();
+    expect(deletedA).toBeDefined();
+    expect(deletedB).toBeLessThan(deletedA); // wave 2 pruned before wave 0
+    expect(rec.completed('migrate', ns)).toBeDefined(); // PreSync ran again
+    expect(rec.created('Job', 'notify-', ns)).toBeDefined(); // PostSync ran again
+    expect(await exists(core.readNamespacedConfigMap({ name: 'cfg-new', namespace: ns }))).toBe(true);
+    const objects = (up.outputs.objects.value as Array<{ name: string }>).map((o) => o.name).sort();
+    expect(objects).toEqual(['cfg-new', ns, 'web'].sort());
+  });
+
+  test('refresh reports an object deleted out of band; the next up repairs it', async () => {
+    await core.deleteNamespacedConfigMap({ name: 'cfg-new', namespace: ns });
+    await eventually('cfg-new gone', () => isNotFound(core.readNamespacedConfigMap({ name: 'cfg-new', namespace: ns })));
+    const lines: string[] = [];
+    const refresh = await t.stack.refresh({ onOutput: (l) => lines.push(l) });
+    expect(refresh.summary.resourceChanges?.update).toBe(1);
+    expect(lines.join('')).toContain('drift: ConfigMap');
+    const preview = await t.stack.preview();
+    expect(preview.changeSummary.update).toBe(1);
+    await t.stack.up();
+    expect(await exists(core.readNamespacedConfigMap({ name: 'cfg-new', namespace: ns }))).toBe(true);
+  });
+
+  test('destroy runs PreDelete before any deletion and PostDelete after everything is gone', async () => {
+    rec.clear();
+    const d = await t.stack.destroy();
+    expect(d.summary.result).toBe('succeeded');
+    // Watch events may trail the engine's own view by a few ms: wait until they have arrived.
+    const backupDone = await eventually('backup completed', async () => rec.completed('backup', ns));
+    const firstDelete = await eventually('first deletion', async () => rec.first((e) => e.type === 'DELETED' && e.namespace === ns && e.kind !== 'Job'));
+    const nsGone = await eventually('namespace deleted', async () => rec.deleted('Namespace', ns));
+    const cleanup = await eventually('cleanup created', async () => rec.created('Job', `cleanup-${ns}`, 'default'));
+    expect(backupDone).toBeLessThan(firstDelete);
+    expect(nsGone).toBeLessThan(cleanup);
+    expect(await isNotFound(core.readNamespace({ name: ns }))).toBe(true);
+    // PostDelete with HookSucceeded is removed at the end.
+    await eventually('cleanup hook removed', () => isNotFound(batch.readNamespacedJob({ name: `cleanup-${ns}`, namespace: 'default' })));
+  });
+});
+
+test('a failing PreSync fails up: SyncFail ran, no Sync-phase object exists, the state lists what was created', async () => {
+  const ns = uniqueName('scfail');
+  const { t } = await chartStack(app({ ns, failPreSync: true }));
+  try {
+    await expect(t.stack.up()).rejects.toThrow(/HookFailed in PreSync wave 0: Job \S+\/migrate[\s\S]*SyncFail ran: 1 SyncFail hook succeeded/);
+    expect(await isNotFound(apps.readNamespacedDeployment({ name: 'web', namespace: ns }))).toBe(true);
+    expect(await isNotFound(core.readNamespacedConfigMap({ name: 'cfg-a', namespace: ns }))).toBe(true);
+    const alert = await batch.readNamespacedJob({ name: 'alert', namespace: ns });
+    const env = alert.spec!.template.spec!.containers[0].env ?? [];
+    expect(env).toEqual(
+      expect.arrayContaining([
+        { name: 'SYNC_HOOKS_FAILED_PHASE', value: 'PreSync' },
+        { name: 'SYNC_HOOKS_FAILED_OBJECT', value: `Job ${ns}/migrate` },
+      ]),
+    );
+    expect(alert.status?.conditions?.some((c) => c.type === 'Complete' && c.status === 'True')).toBe(true);
+    const exported = await t.stack.exportStack();
+    const res = exported.deployment.resources.find((r: any) => r.type.endsWith('SyncedChart'));
+    expect(res).toBeDefined();
+    expect(res.outputs.objects.map((o: any) => `${o.kind}/${o.name}`)).toEqual([`Namespace/${ns}`]);
+    expect(res.outputs.lastSync.status).toBe('Failed');
+  } finally {
+    await t.stack.destroy().catch(() => undefined);
+    await t.cleanup();
+  }
+});
+
+test('a failing PreDelete fails destroy and keeps everything; fixed and re-run, destroy succeeds; no secret in plaintext', async () => {
+  const ns = uniqueName('scdel');
+  const secret = `s3cr3t-${uniqueName('v')}`;
+  const { t, state } = await chartStack(app({ ns, failPreDelete: true, secretValue: secret }));
+  try {
+    await t.stack.up();
+    const token = /token: (\S+)/.exec(fs.readFileSync(kubeconfigPath(), 'utf8'))![1];
+    expect(t.stateText()).toContain('"ciphertext"'); // the state holds the secrets, encrypted
+    expect(t.stateText()).not.toContain(token);
+    expect(t.stateText()).not.toContain(secret);
+
+    await expect(t.stack.destroy()).rejects.toThrow(/PreDelete[\s\S]*backup/);
+    expect(await exists(apps.readNamespacedDeployment({ name: 'web', namespace: ns }))).toBe(true);
+    expect(await exists(core.readNamespacedConfigMap({ name: 'cfg-a', namespace: ns }))).toBe(true);
+    const exported = await t.stack.exportStack();
+    expect(exported.deployment.resources.some((r: any) => r.type.endsWith('SyncedChart'))).toBe(true);
+
+    // Fix the hook: `up` records the fixed chart (destroy runs what the state holds), then destroy.
+    state.manifests = app({ ns, secretValue: secret });
+    await t.stack.up();
+    const d = await t.stack.destroy();
+    expect(d.summary.result).toBe('succeeded');
+    await eventually('namespace gone', () => isNotFound(core.readNamespace({ name: ns })));
+    expect(t.stateText()).not.toContain(token);
+    expect(t.stateText()).not.toContain(secret);
+  } finally {
+    await t.stack.destroy().catch(() => undefined);
+    await t.cleanup();
+  }
+});
+
