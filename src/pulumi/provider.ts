@@ -5,7 +5,6 @@
  */
 import type * as pulumi from '@pulumi/pulumi';
 
-/* eslint-disable @typescript-eslint/no-require-imports */
 export const syncedChartProvider: pulumi.dynamic.ResourceProvider = {
   check: (olds: any, news: any) => require('pulumi-sync-hooks/dist/pulumi/runtime').check(olds, news),
   diff: (id: string, olds: any, news: any) => require('pulumi-sync-hooks/dist/pulumi/runtime').diff(id, olds, news),
