@@ -114,6 +114,17 @@ function summary(status: string, result: SyncResult, ms: number, invText: string
   ].join('\n');
 }
 
+/** Releases the finalizers of the hooks started, again for hooks the engine creates meanwhile. */
+async function releaseHookFinalizers(s: Session, progress: Progress): Promise<void> {
+  const done = new Set<string>();
+  for (;;) {
+    const todo = progress.hookRefs(s.manifests).filter((r) => !done.has(`${r.kind}/${r.namespace}/${r.name}`));
+    if (!todo.length) return;
+    for (const r of todo) done.add(`${r.kind}/${r.namespace}/${r.name}`);
+    await Promise.all(todo.map((r) => s.client.patchFinalizers(r, { remove: [HOOK_FINALIZER] }).catch(() => undefined)));
+  }
+}
+
 /**
  * The second Ctrl-C: record what was applied so far (status Interrupted) and release the hook
  * finalizers of the hooks started (they would block the deletion of their namespace; the hooks
@@ -122,7 +133,7 @@ function summary(status: string, result: SyncResult, ms: number, invText: string
 async function forcedExit(s: Session, progress: Progress, previous: InventoryEntry[]): Promise<void> {
   s.io.err('[sync-hooks] exiting now; recording what was applied so far in the inventory');
   const write = record(s, progress.entries(s.manifests, s.namespace, previous), 'Interrupted', undefined, 'exited by a second Ctrl-C during the sync');
-  const release = Promise.all(progress.hookRefs(s.manifests).map((r) => s.client.patchFinalizers(r, { remove: [HOOK_FINALIZER] }).catch(() => undefined)));
+  const release = releaseHookFinalizers(s, progress);
   const timeout = new Promise<string>((r) => setTimeout(() => r('timed out'), FORCED_WRITE_MS).unref());
   const err = await Promise.race([Promise.all([write, release]).then(([e]) => e), timeout]);
   if (err) s.io.err(`sync-hooks: could not write the inventory: ${err}`);

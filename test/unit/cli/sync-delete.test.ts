@@ -150,7 +150,7 @@ describe('sync', () => {
     const running = syncCommand(args(['sync', '-f', fixture('shop')]), io, { ...f.deps, engine: { ...f.deps.engine, syncFailTimeoutMs: 300 } });
     await until('the PreSync hook to start', () => io.stdout.some((l) => l.includes('hook Job shop/migrate started')));
     f.signals.emit('SIGINT', 'SIGINT');
-    await until('SyncFail to start', () => io.stdout.some((l) => l.includes('SyncFail: running 1 hook')));
+    await until('the SyncFail hook to start', () => io.stdout.some((l) => /SyncFail wave 0: hook Job shop\/alert-\S+ started/.test(l)));
     f.signals.emit('SIGINT', 'SIGINT');
     await until('the forced exit', () => f.exits.length > 0);
     expect(f.exits).toEqual([130]);
