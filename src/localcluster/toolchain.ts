@@ -3,6 +3,7 @@
  * kube-controller-manager, kube-scheduler), kwok and the `pulumi` CLI from the Go module proxy,
  * once, into a version-keyed cache outside the repo. A warm call only checks marker files.
  */
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ToolchainError } from './errors';
@@ -16,6 +17,9 @@ import {
   KUBERNETES_VERSION,
   KWOK_VERSION,
   MIN_PULUMI_VERSION,
+  PULUMI_KUBERNETES_PROVIDER_MODULE,
+  PULUMI_KUBERNETES_PROVIDER_MODULE_VERSION,
+  PULUMI_KUBERNETES_VERSION,
   PULUMI_VERSION,
 } from './versions';
 
@@ -28,12 +32,17 @@ export interface Toolchain {
   /** Directory to put first on PATH for Pulumi (holds pulumi-resource-pulumi-nodejs and, when built, pulumi). */
   pulumiBinDir: string;
   pulumiVersion: string;
+  /**
+   * Directory holding `pulumi-resource-kubernetes` (the @pulumi/kubernetes provider plugin), when
+   * part `kubernetes-provider` was asked for. Put it on PATH for the pulumi CLI.
+   */
+  kubernetesProviderBinDir?: string;
 }
 
 export interface ToolchainOptions {
   progress?: ProgressFn;
   /** Which parts are needed (default: all). */
-  parts?: Array<'k8s' | 'kwok' | 'pulumi'>;
+  parts?: Array<'k8s' | 'kwok' | 'pulumi' | 'kubernetes-provider'>;
 }
 
 /** Directory of the Go helper modules shipped with the package (`tools/`). */
@@ -178,6 +187,48 @@ async function buildPulumi(dir: string, progress: ProgressFn): Promise<void> {
   progress(`built pulumi in ${formatDuration(Date.now() - started)}`);
 }
 
+/**
+ * `pulumi-resource-kubernetes` from the provider module. Its upstream main package embeds two files
+ * that upstream generates and does not commit (schema-embed.json, terraform-mapping-embed.json), so
+ * it cannot be built from the module zip; `tools/pulumi-kubernetes` has the same ten-line main and
+ * we generate the two files the way upstream's generate.go does: schema.json with `version` set,
+ * terraform-mapping.json re-serialized (minified).
+ */
+async function buildKubernetesProvider(dir: string, progress: ProgressFn): Promise<void> {
+  requireGo();
+  const started = Date.now();
+  const src = path.join(dir, 'src');
+  const bin = path.join(dir, 'bin');
+  const log = path.join(dir, 'build.log');
+  fs.mkdirSync(bin, { recursive: true });
+  stageModule('pulumi-kubernetes', src);
+  progress(
+    `building pulumi-resource-kubernetes ${PULUMI_KUBERNETES_VERSION} (${PULUMI_KUBERNETES_PROVIDER_MODULE}@${PULUMI_KUBERNETES_PROVIDER_MODULE_VERSION}) ` +
+      `from the Go module proxy into ${dir}. This happens once and takes about 15 minutes on 2 cores. Log: ${log}`,
+  );
+  const env = goEnv();
+  const run = (label: string, args: string[]) => runLogged('go', args, { cwd: src, env, logFile: log, progress, label });
+  await run('downloading Go modules', ['mod', 'download']);
+  const listed = spawnSync('go', ['list', '-m', '-f', '{{.Dir}}', PULUMI_KUBERNETES_PROVIDER_MODULE], { cwd: src, env, encoding: 'utf8', timeout: 120_000 });
+  const moduleDir = listed.status === 0 ? listed.stdout.trim() : '';
+  if (!moduleDir) throw new Error(`could not locate ${PULUMI_KUBERNETES_PROVIDER_MODULE} in the module cache (go list -m failed)`);
+  const upstream = path.join(moduleDir, 'cmd', 'pulumi-resource-kubernetes');
+  const main = path.join(src, 'cmd', 'pulumi-resource-kubernetes');
+  const schema = JSON.parse(fs.readFileSync(path.join(upstream, 'schema.json'), 'utf8'));
+  schema.version = PULUMI_KUBERNETES_VERSION;
+  fs.writeFileSync(path.join(main, 'schema-embed.json'), JSON.stringify(schema));
+  const mapping = JSON.parse(fs.readFileSync(path.join(upstream, 'terraform-mapping.json'), 'utf8'));
+  fs.writeFileSync(path.join(main, 'terraform-mapping-embed.json'), JSON.stringify(mapping));
+  const ld = `-s -w -X ${PULUMI_KUBERNETES_PROVIDER_MODULE}/pkg/version.Version=${PULUMI_KUBERNETES_VERSION}`;
+  await run('building pulumi-resource-kubernetes', ['build', '-trimpath', '-ldflags', ld, '-o', path.join(bin, 'pulumi-resource-kubernetes'), './cmd/pulumi-resource-kubernetes']);
+  markComplete(dir, {
+    pulumiKubernetes: PULUMI_KUBERNETES_VERSION,
+    module: `${PULUMI_KUBERNETES_PROVIDER_MODULE}@${PULUMI_KUBERNETES_PROVIDER_MODULE_VERSION}`,
+    seconds: (Date.now() - started) / 1000,
+  });
+  progress(`built pulumi-resource-kubernetes in ${formatDuration(Date.now() - started)}`);
+}
+
 /** The dynamic-provider shim shipped in @pulumi/pulumi's npm package, copied next to the CLI. */
 function installNodejsShim(bin: string): void {
   const pkgDir = path.dirname(require.resolve('@pulumi/pulumi/package.json'));
@@ -239,12 +290,14 @@ export async function ensureToolchain(opts: ToolchainOptions = {}): Promise<Tool
     }
     installNodejsShim(path.join(dirs.pulumi, 'bin'));
   }
+  if (parts.has('kubernetes-provider')) await build('pulumi-kubernetes', dirs.kubernetesProvider, buildKubernetesProvider);
   return {
     k8sBin: path.join(dirs.k8s, 'bin'),
     kwok: path.join(dirs.kwok, 'bin', 'kwok'),
     pulumi,
     pulumiBinDir: path.join(dirs.pulumi, 'bin'),
     pulumiVersion,
+    ...(parts.has('kubernetes-provider') ? { kubernetesProviderBinDir: path.join(dirs.kubernetesProvider, 'bin') } : {}),
   };
 }
 

@@ -11,6 +11,15 @@ export const KUBERNETES_STAGING_VERSION = 'v0.37.2';
 export const ETCD_VERSION = 'v3.7.3';
 export const KWOK_VERSION = 'v0.8.0';
 export const PULUMI_VERSION = 'v3.259.0';
+/**
+ * `pulumi-resource-kubernetes`, built from the Go module proxy to match the npm `@pulumi/kubernetes`
+ * pin (package.json). The provider module has no tags of its own, only pseudo-versions, and the proxy
+ * we can reach serves just this one: commit f47bc2d6f199 (2026-01-15), the commit that
+ * pulumi/crd2pulumi pinned for "Update to pulumi-kubernetes v4.25.0". It is stamped 4.25.0.
+ */
+export const PULUMI_KUBERNETES_VERSION = '4.25.0';
+export const PULUMI_KUBERNETES_PROVIDER_MODULE = 'github.com/pulumi/pulumi-kubernetes/provider/v4';
+export const PULUMI_KUBERNETES_PROVIDER_MODULE_VERSION = 'v4.0.0-20260115033456-f47bc2d6f199';
 /** Oldest `pulumi` on PATH that we accept instead of building one (inline destroy/refresh need >= 3.181). */
 export const MIN_PULUMI_VERSION = '3.181.0';
 
@@ -25,6 +34,8 @@ export interface ComponentDirs {
   k8s: string;
   kwok: string;
   pulumi: string;
+  /** `pulumi-resource-kubernetes` (built only when asked for: part `kubernetes-provider`). */
+  kubernetesProvider: string;
 }
 
 /** One directory per component and version; each holds `bin/` and a `.complete` marker. */
@@ -33,5 +44,6 @@ export function componentDirs(root = cacheRoot()): ComponentDirs {
     k8s: path.join(root, `kubernetes-${KUBERNETES_VERSION}-etcd-${ETCD_VERSION}`),
     kwok: path.join(root, `kwok-${KWOK_VERSION}`),
     pulumi: path.join(root, `pulumi-${PULUMI_VERSION}-langhost-r1`),
+    kubernetesProvider: path.join(root, `pulumi-kubernetes-v${PULUMI_KUBERNETES_VERSION}-r1`),
   };
 }
