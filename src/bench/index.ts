@@ -1,0 +1,110 @@
+/**
+ * `npm run bench`: starts its own embedded cluster, measures (a) per-wave orchestration overhead,
+ * (b) a chart of waves with hooks against the Job round-trip floor, (c) bulk apply throughput
+ * against raw server-side apply and (d) the engine process's peak memory during (c), prints a
+ * table and JSON on stdout (progress on stderr) and stops the cluster.
+ *
+ * Environment: BENCH_ONLY=a,b,c (subset), BENCH_WAVE_RUNS (default 2), BENCH_BULK_REPS
+ * (default 2), BENCH_BULK_OBJECTS (default 2000), BENCH_CONCURRENCY (default: the engine's 16),
+ * BENCH_JSON=<file> (also write the JSON there), BENCH_KUBECONFIG=<file> (use an existing cluster).
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import { DEFAULT_CONCURRENCY, createKubeClient } from '../engine';
+import { ClusterState, KUBERNETES_VERSION, KWOK_VERSION, startCluster, stopCluster } from '../localcluster';
+import { loadKubeConfig } from './rest';
+import { BenchReport, figures, renderTable, targets } from './report';
+import { BenchContext, BulkResult, HookWavesResult, WaveOverheadResult, bulkApply, hookWaves, waveOverhead } from './scenarios';
+
+const progress = (m: string): void => {
+  process.stderr.write(`[bench] ${m}\n`);
+};
+
+function intEnv(name: string, dflt: number): number {
+  const v = process.env[name];
+  if (v === undefined || v === '') return dflt;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`${name} must be a positive integer, got "${v}"`);
+  return n;
+}
+
+async function main(): Promise<number> {
+  const t0 = Date.now();
+  const only = new Set((process.env.BENCH_ONLY ?? 'a,b,c').split(',').map((s) => s.trim()));
+  const concurrency = intEnv('BENCH_CONCURRENCY', DEFAULT_CONCURRENCY);
+  let cluster: ClusterState | undefined;
+  let stopping: Promise<void> | undefined;
+  const stop = () => (stopping ??= cluster ? stopCluster(cluster).then(() => progress('cluster stopped')) : Promise.resolve());
+  const onSignal = (sig: NodeJS.Signals) => {
+    progress(`${sig}: stopping the cluster`);
+    void stop().finally(() => process.exit(130));
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+
+  try {
+    let kubeconfig = process.env.BENCH_KUBECONFIG;
+    let startupMs = 0;
+    if (!kubeconfig) {
+      progress('starting the embedded cluster');
+      cluster = await startCluster({ progress: (m) => progress(`cluster: ${m}`) });
+      kubeconfig = cluster.kubeconfig;
+      startupMs = cluster.startupMs;
+    }
+    const ctx: BenchContext = { kc: loadKubeConfig(kubeconfig), kubeconfig, client: createKubeClient(kubeconfig), concurrency, progress };
+
+    const load: Record<string, number> = {};
+    const mark = (k: string) => {
+      load[k] = os.loadavg()[0];
+    };
+    let a: WaveOverheadResult | undefined;
+    let b: HookWavesResult | undefined;
+    let c: BulkResult | undefined;
+    if (only.has('a')) {
+      mark('a');
+      progress('(a) per-wave orchestration overhead: 20 waves, one gating object each');
+      a = await waveOverhead(ctx, 20, intEnv('BENCH_WAVE_RUNS', 2));
+    }
+    if (only.has('b')) {
+      mark('b');
+      progress('(b) 10 waves x 50 objects with one 1 s hook Job per wave');
+      b = await hookWaves(ctx, { waves: 10, objectsPerWave: 50, deploymentsPerWave: 5, hookRunDuration: '1s' });
+    }
+    if (only.has('c') || only.has('d')) {
+      mark('c');
+      const n = intEnv('BENCH_BULK_OBJECTS', 2000);
+      progress(`(c)+(d) ${n} ConfigMaps in one wave: engine vs raw server-side apply, engine memory`);
+      c = await bulkApply(ctx, n, intEnv('BENCH_BULK_REPS', 2));
+    }
+    mark('end');
+    ctx.client.close?.();
+
+    const figs = figures(a, b, c);
+    const report: BenchReport = {
+      startedAt: new Date(t0).toISOString(),
+      durationMs: Date.now() - t0,
+      machine: { cpus: os.availableParallelism(), node: process.version, platform: `${os.platform()} ${os.release()}` },
+      load,
+      cluster: { kubernetes: KUBERNETES_VERSION, kwok: KWOK_VERSION, startupMs },
+      concurrency,
+      ...(a ? { waves: a } : {}),
+      ...(b ? { hooks: b } : {}),
+      ...(c ? { bulk: c } : {}),
+      figures: figs,
+      targets: targets(figs),
+    };
+    await stop();
+    report.durationMs = Date.now() - t0;
+    const json = JSON.stringify(report, (_k, v) => (typeof v === 'number' && !Number.isInteger(v) ? Math.round(v * 100) / 100 : v), 2);
+    process.stdout.write(`${renderTable(report)}\n\nJSON:\n${json}\n`);
+    if (process.env.BENCH_JSON) fs.writeFileSync(process.env.BENCH_JSON, `${json}\n`);
+    return 0;
+  } catch (err) {
+    progress(`FAILED: ${(err as Error).stack ?? err}`);
+    return 1;
+  } finally {
+    await stop();
+  }
+}
+
+main().then((code) => process.exit(code));
