@@ -1,0 +1,177 @@
+/**
+ * Helpers for the @pulumi/kubernetes interop tests: the real `pulumi-resource-kubernetes` plugin
+ * (built from Go modules by the toolchain, put on PATH), a namespace per test, an explicit
+ * k8s.Provider on the embedded cluster, and a recorder of what happens in the cluster (watches on
+ * Jobs and Deployments), so the tests assert the order observed in the cluster, not in our logs.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type * as automation from '@pulumi/pulumi/automation';
+import { createKubeClient, KubeClient, WatchHandle } from '../../../src/engine';
+import { ensureToolchain } from '../../../src/localcluster/toolchain';
+import { POD_FAIL_LABEL, POD_RUN_DURATION_ANNOTATION } from '../../../src/localcluster';
+import { KubeObject } from '../../../src/model';
+import { kubeconfigPath, uniqueName } from '../helpers/kube';
+import { TestStack, testStack } from '../helpers/pulumi';
+
+/** Builds (once, cached) or finds the provider plugin; cold build is ~15 minutes. */
+export async function kubernetesProviderBin(): Promise<string> {
+  const tc = await ensureToolchain({ parts: ['kubernetes-provider'] });
+  if (!tc.kubernetesProviderBinDir) throw new Error('toolchain did not return the kubernetes provider');
+  return tc.kubernetesProviderBinDir;
+}
+
+/** A stack whose pulumi CLI finds pulumi-resource-kubernetes on PATH (ambient plugins win). */
+export async function interopStack(program: automation.PulumiFn, providerBin: string): Promise<TestStack> {
+  const pulumi = process.env.SYNC_HOOKS_PULUMI ?? '';
+  const PATH = [path.dirname(process.execPath), providerBin, process.env.SYNC_HOOKS_PULUMI_BIN ?? '', path.dirname(pulumi), process.env.PATH ?? ''].join(path.delimiter);
+  return testStack(program, { project: 'synchooksinterop', envVars: { PATH, PULUMI_K8S_SUPPRESS_HELM_HOOK_WARNINGS: 'true' } });
+}
+
+export function kubeconfigText(): string {
+  return fs.readFileSync(kubeconfigPath(), 'utf8');
+}
+
+export function client(): KubeClient {
+  return createKubeClient(kubeconfigPath());
+}
+
+export async function withNamespace(c: KubeClient, prefix: string): Promise<{ ns: string; cleanup: () => Promise<void> }> {
+  const ns = uniqueName(prefix);
+  await c.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
+  return {
+    ns,
+    cleanup: async () => {
+      await c.delete({ apiVersion: 'v1', kind: 'Namespace', name: ns }, { propagationPolicy: 'Background' }).catch(() => undefined);
+    },
+  };
+}
+
+export interface JobOpts {
+  annotations?: Record<string, string>;
+  duration?: string;
+  fail?: boolean;
+}
+
+export function job(ns: string, name: string, o: JobOpts = {}): KubeObject {
+  return {
+    apiVersion: 'batch/v1',
+    kind: 'Job',
+    metadata: { name, namespace: ns, annotations: o.annotations ?? {} },
+    spec: {
+      backoffLimit: 0,
+      template: {
+        metadata: { annotations: { [POD_RUN_DURATION_ANNOTATION]: o.duration ?? '300ms' }, labels: o.fail ? { [POD_FAIL_LABEL]: 'true' } : {} },
+        spec: { restartPolicy: 'Never', containers: [{ name: 'main', image: 'busybox', command: ['true'] }] },
+      },
+    },
+  };
+}
+
+export const argoHook = (phase: string, extra: Record<string, string> = {}) => ({ 'argocd.argoproj.io/hook': phase, ...extra });
+
+export interface Observed {
+  seq: number;
+  at: number;
+  kind: string;
+  name: string;
+  what: 'created' | 'complete' | 'failed' | 'ready' | 'deleting' | 'deleted';
+}
+
+function jobState(o: KubeObject): Observed['what'] | undefined {
+  const conds: Array<{ type: string; status: string }> = o.status?.conditions ?? [];
+  if (conds.some((c) => c.type === 'Complete' && c.status === 'True')) return 'complete';
+  if (conds.some((c) => c.type === 'Failed' && c.status === 'True')) return 'failed';
+  return undefined;
+}
+
+function deploymentReady(o: KubeObject): boolean {
+  const want = o.spec?.replicas ?? 1;
+  return (o.status?.observedGeneration ?? 0) >= (o.metadata.generation ?? 0) && (o.status?.readyReplicas ?? 0) >= want && (o.status?.updatedReplicas ?? 0) >= want;
+}
+
+/** Records, in order, when Jobs and Deployments of a namespace are created, finish, get ready, are deleted. */
+export class ClusterRecorder {
+  readonly events: Observed[] = [];
+  private readonly seen = new Set<string>();
+  private readonly watches: WatchHandle[] = [];
+  private seq = 0;
+
+  constructor(
+    private readonly c: KubeClient,
+    private readonly ns: string,
+  ) {}
+
+  private note(kind: string, o: KubeObject, what: Observed['what']): void {
+    const id = `${kind}/${o.metadata.name}/${o.metadata.uid}/${what}`;
+    if (this.seen.has(id)) return;
+    this.seen.add(id);
+    this.events.push({ seq: this.seq++, at: Date.now(), kind, name: o.metadata.name ?? '', what });
+  }
+
+  start(): this {
+    for (const [apiVersion, kind] of [
+      ['batch/v1', 'Job'],
+      ['apps/v1', 'Deployment'],
+    ] as const) {
+      this.watches.push(
+        this.c.watch(
+          { apiVersion, kind, namespace: this.ns },
+          (type, o) => {
+            if (type === 'DELETED') return this.note(kind, o, 'deleted');
+            this.note(kind, o, 'created');
+            if (o.metadata.deletionTimestamp) this.note(kind, o, 'deleting');
+            if (kind === 'Job') {
+              const s = jobState(o);
+              if (s) this.note(kind, o, s);
+            } else if (deploymentReady(o)) this.note(kind, o, 'ready');
+          },
+          () => undefined,
+        ),
+      );
+    }
+    return this;
+  }
+
+  stop(): void {
+    for (const w of this.watches) w.stop();
+  }
+
+  /** Index of the first event matching; -1 when none. */
+  index(kind: string, name: string, what: Observed['what']): number {
+    return this.events.findIndex((e) => e.kind === kind && e.name === name && e.what === what);
+  }
+
+  /** Like index, but throws with the timeline when missing. */
+  at(kind: string, name: string, what: Observed['what']): number {
+    const i = this.index(kind, name, what);
+    if (i < 0) throw new Error(`no "${what}" for ${kind} ${name} in the cluster timeline:\n${this.render()}`);
+    return i;
+  }
+
+  render(): string {
+    const t0 = this.events[0]?.at ?? 0;
+    return this.events.map((e) => `  +${e.at - t0}ms ${e.kind} ${e.name} ${e.what}`).join('\n');
+  }
+
+  /** Asserts `a` happened before `b` (both must have happened). */
+  before(a: [string, string, Observed['what']], b: [string, string, Observed['what']]): void {
+    const ia = this.at(...a);
+    const ib = this.at(...b);
+    if (!(ia < ib)) throw new Error(`expected ${a.join(' ')} before ${b.join(' ')}, observed:\n${this.render()}`);
+  }
+
+  /** Waits until the recorder has caught up with an event (watches are asynchronous). */
+  async waitFor(kind: string, name: string, what: Observed['what'], timeoutMs = 20_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (this.index(kind, name, what) < 0) {
+      if (Date.now() > deadline) throw new Error(`recorder never saw ${kind} ${name} ${what}:\n${this.render()}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+}
+
+export async function removeStack(t: TestStack): Promise<void> {
+  await t.stack.workspace.removeStack(t.stack.name, { force: true }).catch(() => undefined);
+  await t.cleanup();
+}
