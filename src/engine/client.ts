@@ -58,6 +58,11 @@ export interface KubeClient {
     query: ListQuery,
     onEvent: (type: WatchEventType, obj: KubeObject) => void,
     onClose: (err?: unknown) => void,
+    /**
+     * Called once the watch is established on the server. Objects deleted before this moment are
+     * simply absent from the initial ADDED events (no DELETED): re-read what you wait on here.
+     */
+    onOpen?: () => void,
   ): WatchHandle;
   /** Server-side apply with field manager `sync-hooks` and `force: true`. Needs metadata.name. */
   apply(obj: KubeObject, opts?: { dryRun?: boolean }): Promise<KubeObject>;

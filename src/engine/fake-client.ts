@@ -231,7 +231,12 @@ export class FakeKubeClient implements KubeClient {
     return [...this.store.values()].filter((o) => this.inQuery(q, o)).map(clone);
   }
 
-  watch(query: ListQuery, onEvent: (type: WatchEventType, obj: KubeObject) => void, onClose: (err?: unknown) => void): WatchHandle {
+  watch(
+    query: ListQuery,
+    onEvent: (type: WatchEventType, obj: KubeObject) => void,
+    onClose: (err?: unknown) => void,
+    onOpen?: () => void,
+  ): WatchHandle {
     const w: Watcher = { query, onEvent, onClose, stopped: false };
     if (this.watchesBroken) {
       queueMicrotask(() => !w.stopped && onClose(new Error('watch refused (watchesBroken)')));
@@ -239,6 +244,7 @@ export class FakeKubeClient implements KubeClient {
       this.watchers.add(w);
       const initial = [...this.store.values()].filter((o) => this.inQuery(query, o)).map(clone);
       queueMicrotask(() => {
+        if (!w.stopped) onOpen?.();
         for (const o of initial) if (!w.stopped) onEvent('ADDED', o);
       });
     }

@@ -247,7 +247,12 @@ class RestKubeClient implements KubeClient {
 
   // ---- watch ------------------------------------------------------------------------------
 
-  watch(q: ListQuery, onEvent: (type: WatchEventType, obj: KubeObject) => void, onClose: (err?: unknown) => void): WatchHandle {
+  watch(
+    q: ListQuery,
+    onEvent: (type: WatchEventType, obj: KubeObject) => void,
+    onClose: (err?: unknown) => void,
+    onOpen?: () => void,
+  ): WatchHandle {
     let stopped = false;
     let controller: AbortController | undefined;
     const handle: WatchHandle = {
@@ -280,6 +285,7 @@ class RestKubeClient implements KubeClient {
         (err: unknown) => close(err ?? undefined),
       );
       if (stopped) controller?.abort();
+      else onOpen?.();
     })().catch(close);
     return handle;
   }

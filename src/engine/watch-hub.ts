@@ -97,8 +97,12 @@ export class WatchHub {
           ch.retry = undefined;
           if (this.closed || ch.subs.size === 0) return;
           this.open(ch);
-          for (const set of ch.subs.values()) for (const s of set) s.onResync();
         }, delay);
+      },
+      // Established: anything deleted before now produced no DELETED event, so subscribers re-read.
+      () => {
+        ch.broken = false;
+        for (const set of [...ch.subs.values()]) for (const s of [...set]) s.onResync();
       },
     );
   }

@@ -4,12 +4,8 @@
  * SYNC_HOOKS_KUBECONFIG and the pulumi toolchain from SYNC_HOOKS_PULUMI / SYNC_HOOKS_PULUMI_BIN.
  * Set SYNC_HOOKS_TEST_KUBECONFIG to run against an existing cluster instead.
  */
-import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { ensureToolchain, startCluster } from '../../src/localcluster';
-
-export const STATE_FILE = path.join(os.tmpdir(), `sync-hooks-jest-cluster-${process.ppid}-${process.pid}.json`);
 
 export default async function globalSetup(): Promise<void> {
   const tc = await ensureToolchain();
@@ -22,5 +18,4 @@ export default async function globalSetup(): Promise<void> {
   const state = await startCluster({ toolchain: tc });
   process.env.SYNC_HOOKS_KUBECONFIG = state.kubeconfig;
   process.env.SYNC_HOOKS_CLUSTER_STATE = path.join(state.dataDir, 'state.json');
-  fs.writeFileSync(STATE_FILE, JSON.stringify(state));
 }
