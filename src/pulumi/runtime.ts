@@ -37,12 +37,19 @@ function engineOptions(inputs: ChartInputs): SyncOptions {
   };
 }
 
-export async function check(_olds: ChartInputs, news: ChartInputs) {
+export async function check(olds: Partial<ChartInputs>, news: ChartInputs) {
   if (hasUnknown(news.manifests) || hasUnknown(news.namespace)) return { inputs: news };
-  const failures = manifestProblems(news.manifests ?? [], { defaultNamespace: news.namespace }).map((p) => ({
+  const manifests = prepareManifests(news.manifests ?? []);
+  const failures = manifestProblems(manifests, { defaultNamespace: news.namespace }).map((p) => ({
     property: 'manifests',
     reason: `${p.object}: ${p.field ? `${p.field}: ` : ''}${p.message}`,
   }));
+  // `pulumi preview` (and up) show what a new or changed chart will do, for up and for destroy.
+  if (failures.length === 0 && (!olds?.manifests || stableStringify(olds.manifests) !== stableStringify(news.manifests))) {
+    const plan = planSync(manifests, { defaultNamespace: news.namespace, prune: false });
+    log(news.appName, `plan for pulumi up (prunes are added against the last sync):\n${formatPlan(plan)}`);
+    log(news.appName, `plan for pulumi destroy:\n${formatTeardownPlan(planTeardownWithInventory(manifests, [], news.namespace))}`);
+  }
   return { inputs: news, failures };
 }
 
@@ -68,10 +75,7 @@ export async function diff(_id: string, olds: ChartOutputs, news: ChartInputs & 
   }
   const provider = (olds as { __provider?: string }).__provider;
   if (provider !== undefined && news.__provider !== undefined && provider !== news.__provider) changed.push('__provider');
-  if (changed.length > 0 && changed.some((c) => c !== '__provider') && !hasUnknown(news.manifests)) {
-    const plan = planSync(prepareManifests(news.manifests), { previous: fromEntries(olds.objects ?? []), defaultNamespace: news.namespace, prune: news.prune });
-    log(news.appName, `changes in ${changed.join(', ')}; the sync will run this plan:\n${formatPlan(plan)}`);
-  }
+  if (changed.length > 0) log(news.appName, `changed: ${changed.join(', ')}: the next pulumi up runs a sync`);
   return { changes: changed.length > 0, replaces: [], deleteBeforeReplace: false, stables: [] as string[] };
 }
 

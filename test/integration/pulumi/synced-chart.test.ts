@@ -184,3 +184,32 @@ test('a failing PreDelete fails destroy and keeps everything; fixed and re-run, 
   }
 });
 
+
+test('preview shows the plans for up and destroy; bad input fails preview with every problem and writes nothing', async () => {
+  const ns = uniqueName('scprev');
+  const { t, state } = await chartStack(app({ ns }));
+  try {
+    const lines: string[] = [];
+    const preview = await t.stack.preview({ onOutput: (l) => lines.push(l) });
+    expect(preview.changeSummary.create).toBe(2);
+    const out = lines.join('');
+    expect(out).toContain('plan for pulumi up');
+    expect(out).toMatch(/PreSync\s+0\s+apply\s+Job\s+\S+\/migrate/);
+    expect(out).toContain('plan for pulumi destroy');
+    expect(out).toMatch(/PreDelete\s+0\s+apply\s+Job\s+\S+\/backup/);
+
+    const bad = app({ ns });
+    bad[2].metadata.annotations!['argocd.argoproj.io/sync-wave'] = 'one';
+    bad.push({ ...bad[1] }); // duplicate Job migrate
+    state.manifests = bad;
+    const err = await t.stack.preview().then(
+      () => undefined,
+      (e: Error) => e,
+    );
+    expect(err?.message).toMatch(/sync-wave[\s\S]*must be an integer, got "one"/);
+    expect(err?.message).toMatch(/duplicate/i);
+    expect(await isNotFound(core.readNamespace({ name: ns }))).toBe(true);
+  } finally {
+    await t.cleanup();
+  }
+});
