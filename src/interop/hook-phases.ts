@@ -152,15 +152,21 @@ export class HookPhases extends pulumi.ComponentResource {
     const syncFailOnError = args.syncFailOnError ?? true;
     const before = this.before;
 
-    // Children of components (helm.v4.Chart, yaml ConfigGroups...) get the same edge and hook.
-    const transform: pulumi.ResourceTransform = async (t) => ({
-      props: t.props,
-      opts: {
-        ...t.opts,
-        dependsOn: addDependency(t.opts.dependsOn, before),
-        ...(syncFailOnError && t.custom ? { hooks: withErrorHook(t.opts.hooks, errorHook) } : {}),
-      },
-    });
+    // Custom resources among the children of components (helm.v4.Chart, yaml ConfigGroups...) get the
+    // same edge and hook. Components are left untouched (`undefined`): @pulumi/pulumi 3.259 drops a
+    // component's `providers` map when a transform returns options for it (callbacks.js sets the map,
+    // then clears it), and their children would fall back to the default provider.
+    const transform: pulumi.ResourceTransform = async (t) =>
+      t.custom
+        ? {
+            props: t.props,
+            opts: {
+              ...t.opts,
+              dependsOn: addDependency(t.opts.dependsOn, before),
+              ...(syncFailOnError ? { hooks: withErrorHook(t.opts.hooks, errorHook) } : {}),
+            },
+          }
+        : undefined;
     const wrap: Wrap = <T extends pulumi.ResourceOptions>(o?: T): T =>
       ({
         ...(o ?? {}),
