@@ -4,6 +4,7 @@
  */
 import { ClusterValidationError } from '../engine';
 import { loadValidManifests, ManifestValidationError } from '../manifests';
+import { prepareManifests } from '../runner/prepare';
 import { KubeObject } from '../model';
 import { CliIO, problemsJson } from './report';
 
@@ -15,7 +16,8 @@ export const EXIT_CANCELLED = 130;
 
 /** Loads and statically validates the manifests; throws ManifestValidationError listing every problem. */
 export function loadInput(paths: readonly string[], namespace?: string): KubeObject[] {
-  return paths.length ? loadValidManifests(paths, { defaultNamespace: namespace }) : [];
+  // Cluster-scoped objects lose a namespace they carry (cdk8s charts set it on every object).
+  return paths.length ? prepareManifests(loadValidManifests(paths, { defaultNamespace: namespace })) : [];
 }
 
 /**
