@@ -10,7 +10,7 @@
  * return `false` so Pulumi does not retry and the step fails as it would have.
  */
 import type * as pulumi from '@pulumi/pulumi';
-import { createKubeClient, EngineEvent, formatEvent, KubeClient } from '../engine';
+import { createKubeClient, EngineEvent, EngineOptions, formatEvent, KubeClient } from '../engine';
 import { DEFAULT_SYNC_FAIL_TIMEOUT_MS } from '../engine/constants';
 import { FailureInfo } from '../engine/errors';
 import { deleteHooksByPolicy } from '../engine/hooks';
@@ -27,6 +27,8 @@ export interface SyncFailContext {
   manifests: KubeObject[];
   timeoutMs?: number;
   onEvent?: (e: EngineEvent) => void;
+  /** Engine options (poll/resync intervals, log tail...). */
+  engine?: EngineOptions;
   /** For tests: a client instead of one made from `kubeconfig`. */
   client?: KubeClient;
 }
@@ -56,7 +58,7 @@ export async function runSyncFailHooks(ctx: SyncFailContext, failure: FailureInf
   const tasks = planSync(ctx.manifests, { defaultNamespace: ctx.namespace, prune: false }).syncFail;
   if (!tasks.length) return { ran: false, status: 'NotRun', hooks: [] };
   const client = ctx.client ?? createKubeClient(ctx.kubeconfig || undefined);
-  const op = new Operation(client, 'sync', planHash(['interop-syncfail', failure.object, tasks.map((t) => t.id)]), { onEvent: ctx.onEvent });
+  const op = new Operation(client, 'sync', planHash(['interop-syncfail', failure.object, tasks.map((t) => t.id)]), { ...ctx.engine, onEvent: ctx.onEvent });
   try {
     op.start();
     const outcome = await runSyncFail(op, tasks, failure, ctx.timeoutMs ?? DEFAULT_SYNC_FAIL_TIMEOUT_MS);
