@@ -172,57 +172,23 @@ const FINITE_RUNNING = `    - key: '.metadata.deletionTimestamp'
       operator: 'In'
       values: ['Never', 'OnFailure']`;
 
-const POD_COMPLETE = `apiVersion: kwok.x-k8s.io/v1alpha1
-kind: Stage
-metadata:
-  name: pod-complete
-spec:
-  resourceRef:
-    apiGroup: v1
-    kind: Pod
-  selector:
-    matchExpressions:
-${FINITE_RUNNING}
-    - key: '.metadata.labels["${POD_FAIL_LABEL}"]'
-      operator: 'NotIn'
-      values: ['true']
-  delay:
-    durationMilliseconds: ${DEFAULT_POD_RUN_MS}
-    durationFrom:
-      expressionFrom: '.metadata.annotations["${POD_RUN_DURATION_ANNOTATION}"]'
-  next:
-    statusTemplate: |
-      {{ $now := Now }}
-      conditions:
-      - lastTransitionTime: {{ $now | Quote }}
-        status: "False"
-        reason: PodCompleted
-        type: Ready
-      - lastTransitionTime: {{ $now | Quote }}
-        status: "False"
-        reason: PodCompleted
-        type: ContainersReady
-      containerStatuses:
-      {{ range .spec.containers }}
-      - image: {{ .image | Quote }}
-        name: {{ .name | Quote }}
-        ready: false
-        restartCount: 0
-        started: false
-        state:
-          terminated:
-            exitCode: 0
-            finishedAt: {{ $now | Quote }}
-            reason: Completed
-            startedAt: {{ $now | Quote }}
-      {{ end }}
-      phase: Succeeded
-`;
+interface PodEnd {
+  name: string;
+  /** Whether this stage takes pods with the fail label (`In`) or without it (`NotIn`). */
+  failLabel: 'In' | 'NotIn';
+  phase: 'Succeeded' | 'Failed';
+  /** Template lines computing `$exitCode` and `$message` (and anything else the state needs). */
+  vars: string;
+  /** The container's `terminated` state, besides the times. */
+  terminated: string;
+}
 
-const POD_FAIL = `apiVersion: kwok.x-k8s.io/v1alpha1
+/** A stage ending a finite pod after its run duration, successfully or not. */
+function podEndStage(e: PodEnd): string {
+  return `apiVersion: kwok.x-k8s.io/v1alpha1
 kind: Stage
 metadata:
-  name: pod-fail
+  name: ${e.name}
 spec:
   resourceRef:
     apiGroup: v1
@@ -231,7 +197,7 @@ spec:
     matchExpressions:
 ${FINITE_RUNNING}
     - key: '.metadata.labels["${POD_FAIL_LABEL}"]'
-      operator: 'In'
+      operator: '${e.failLabel}'
       values: ['true']
   delay:
     durationMilliseconds: ${DEFAULT_POD_RUN_MS}
@@ -240,17 +206,15 @@ ${FINITE_RUNNING}
   next:
     statusTemplate: |
       {{ $now := Now }}
-      {{ $annotations := or .metadata.annotations dict }}
-      {{ $exitCode := or ( index $annotations "${POD_EXIT_CODE_ANNOTATION}" ) "1" }}
-      {{ $message := or ( index $annotations "${POD_FAIL_MESSAGE_ANNOTATION}" ) "container failed (${POD_FAIL_LABEL}=true)" }}
+${e.vars}
       conditions:
       - lastTransitionTime: {{ $now | Quote }}
         status: "False"
-        reason: PodFailed
+        reason: Pod${e.phase === 'Succeeded' ? 'Completed' : 'Failed'}
         type: Ready
       - lastTransitionTime: {{ $now | Quote }}
         status: "False"
-        reason: PodFailed
+        reason: Pod${e.phase === 'Succeeded' ? 'Completed' : 'Failed'}
         type: ContainersReady
       containerStatuses:
       {{ range .spec.containers }}
@@ -261,14 +225,34 @@ ${FINITE_RUNNING}
         started: false
         state:
           terminated:
-            exitCode: {{ $exitCode }}
+${e.terminated}
             finishedAt: {{ $now | Quote }}
-            reason: Error
-            message: {{ $message | Quote }}
             startedAt: {{ $now | Quote }}
       {{ end }}
-      phase: Failed
+      phase: ${e.phase}
 `;
+}
+
+const POD_COMPLETE = podEndStage({
+  name: 'pod-complete',
+  failLabel: 'NotIn',
+  phase: 'Succeeded',
+  vars: '',
+  terminated: `            exitCode: 0
+            reason: Completed`,
+});
+
+const POD_FAIL = podEndStage({
+  name: 'pod-fail',
+  failLabel: 'In',
+  phase: 'Failed',
+  vars: `      {{ $annotations := or .metadata.annotations dict }}
+      {{ $exitCode := or ( index $annotations "${POD_EXIT_CODE_ANNOTATION}" ) "1" }}
+      {{ $message := or ( index $annotations "${POD_FAIL_MESSAGE_ANNOTATION}" ) "container failed (${POD_FAIL_LABEL}=true)" }}`,
+  terminated: `            exitCode: {{ $exitCode }}
+            reason: Error
+            message: {{ $message | Quote }}`,
+});
 
 const POD_DELETE = `apiVersion: kwok.x-k8s.io/v1alpha1
 kind: Stage
