@@ -8,8 +8,10 @@
  * (default 2), BENCH_BULK_OBJECTS (default 2000), BENCH_CONCURRENCY (default: the engine's 16),
  * BENCH_JSON=<file> (also write the JSON there), BENCH_KUBECONFIG=<file> (use an existing cluster).
  */
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
+import * as path from 'node:path';
 import { DEFAULT_CONCURRENCY, createKubeClient } from '../engine';
 import { ClusterState, KUBERNETES_VERSION, KWOK_VERSION, startCluster, stopCluster } from '../localcluster';
 import { loadKubeConfig } from './rest';
@@ -19,6 +21,16 @@ import { BenchContext, BulkResult, HookWavesResult, WaveOverheadResult, bulkAppl
 const progress = (m: string): void => {
   process.stderr.write(`[bench] ${m}\n`);
 };
+
+/** The commit measured, and whether the engine's sources differed from it (others may be editing them). */
+function revision(): { commit?: string; engineDirty?: boolean } {
+  const git = (...args: string[]) => execFileSync('git', args, { cwd: path.resolve(__dirname, '..', '..'), encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  try {
+    return { commit: git('rev-parse', '--short', 'HEAD'), engineDirty: git('status', '--porcelain', '--', 'src/engine', 'src/plan', 'src/health', 'src/model') !== '' };
+  } catch {
+    return {};
+  }
+}
 
 function intEnv(name: string, dflt: number): number {
   const v = process.env[name];
@@ -82,6 +94,7 @@ async function main(): Promise<number> {
     const figs = figures(a, b, c);
     const report: BenchReport = {
       startedAt: new Date(t0).toISOString(),
+      revision: revision(),
       durationMs: Date.now() - t0,
       machine: { cpus: os.availableParallelism(), node: process.version, platform: `${os.platform()} ${os.release()}` },
       load,

@@ -37,7 +37,7 @@ export interface MemoryReport {
   /** Highest sampled V8 heap in use, and memory outside the heap (Buffers, TLS). */
   peakHeapUsedMiB: number;
   peakExternalMiB: number;
-  /** Highest number of open TCP/TLS sockets seen (process.getActiveResourcesInfo). */
+  /** Highest number of sockets in use seen (ref'ed TCP handles in process.getActiveResourcesInfo; idle pooled sockets are unref'ed). */
   peakSockets: number;
   samples: number;
   intervalMs: number;

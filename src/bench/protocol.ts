@@ -36,6 +36,8 @@ export interface SyncOutcome {
   lastAppliedMs?: number;
   applied: number;
   hooks: number;
+  /** CPU time (user + system) the subject process spent in the run. */
+  cpuMs: number;
   events?: CompactEvent[];
   memory?: MemoryReport;
 }
@@ -44,6 +46,7 @@ export interface RawOutcome {
   startMs: number;
   endMs: number;
   applied: number;
+  cpuMs: number;
   memory?: MemoryReport;
 }
 

@@ -20,6 +20,7 @@ export interface Figure {
 
 export interface BenchReport {
   startedAt: string;
+  revision: { commit?: string; engineDirty?: boolean };
   durationMs: number;
   machine: { cpus: number; node: string; platform: string };
   /** 1-minute load average when each part started and at the end: other processes share the CPUs. */
@@ -105,6 +106,16 @@ export function figures(a?: WaveOverheadResult, b?: HookWavesResult, c?: BulkRes
       target: '-',
       met: undefined,
     });
+    const cpu = c.cpuMsPerObject;
+    out.push({
+      id: 'c.cpu',
+      name: '(c) subject CPU per object: engine runSync vs raw SSA',
+      measured: `${cpu.engine.toFixed(2)} ms`,
+      baseline: `raw ${cpu.raw.toFixed(2)} ms, reused conn. ${cpu.pooled.toFixed(2)} ms`,
+      ratio: cpu.engine / cpu.raw,
+      target: '-',
+      met: undefined,
+    });
     const m = c.memory;
     out.push({ id: 'd', name: '(d) engine process peak RSS during (c)', measured: mib(m.peakRssMiB), baseline: `RSS before the run ${mib(m.baselineRssMiB)}`, ratio: m.peakRssMiB / m.baselineRssMiB, target: 'none given', met: undefined });
     out.push({ id: 'd.raw', name: "(d) for comparison: raw SSA process, engine's client", measured: mib(m.rawPeakRssMiB), baseline: `RSS before the run ${mib(m.rawBaselineRssMiB)}`, ratio: m.rawPeakRssMiB / m.rawBaselineRssMiB, target: '-', met: undefined });
@@ -129,7 +140,7 @@ export function renderTable(r: BenchReport): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
   const line = (cells: string[]) => cells.map((c, i) => pad(c, widths[i])).join(' | ').trimEnd();
   const lines = [
-    `pulumi-sync-hooks benchmark, ${r.startedAt}: node ${r.machine.node}, ${r.machine.cpus} CPUs, embedded Kubernetes ${r.cluster.kubernetes} + kwok ${r.cluster.kwok} (started in ${(r.cluster.startupMs / 1000).toFixed(1)} s), concurrency ${r.concurrency}`,
+    `pulumi-sync-hooks benchmark, ${r.startedAt}, commit ${r.revision.commit ?? '?'}${r.revision.engineDirty ? ' (engine sources modified in the working tree)' : ''}: node ${r.machine.node}, ${r.machine.cpus} CPUs, embedded Kubernetes ${r.cluster.kubernetes} + kwok ${r.cluster.kwok} (started in ${(r.cluster.startupMs / 1000).toFixed(1)} s), concurrency ${r.concurrency}`,
     `1-minute load average (other processes included): ${Object.entries(r.load).map(([k, v]) => `${k} ${v.toFixed(1)}`).join(', ')}` +
       (Math.max(...Object.values(r.load)) > r.machine.cpus ? `  ** more runnable work than CPUs: figures are pessimistic **` : ''),
     '',

@@ -256,6 +256,8 @@ export interface BulkRun {
   applyPhaseObjectsPerSec?: number;
   validationMs?: number;
   memory?: MemoryReport;
+  /** CPU time of the subject process per object (less sensitive to other load than wall time). */
+  cpuMsPerObject: number;
   subjectStartRssMiB: number;
 }
 
@@ -274,6 +276,8 @@ export interface BulkResult {
   /** Engine / pooled, and raw (engine's client) / pooled. */
   engineVsPooledRatio: number;
   rawVsPooledRatio: number;
+  /** Median CPU ms per object of the subject process, per mode. */
+  cpuMsPerObject: Record<BulkMode, number>;
   memory: {
     /** The engine run with the highest peak. */
     baselineRssMiB: number;
@@ -296,7 +300,7 @@ async function bulkRun(ctx: BenchContext, mode: BulkMode, n: number, ns: string)
     if (mode !== 'engine') {
       const out = await subject.request<RawOutcome>({ cmd: 'raw', ns, n, concurrency: ctx.concurrency, client, sampleMemory: true });
       const durationMs = out.endMs - out.startMs;
-      return { mode, ns, objects: n, durationMs, objectsPerSec: (n / durationMs) * 1000, memory: out.memory, subjectStartRssMiB: subject.startRssMiB };
+      return { mode, ns, objects: n, durationMs, objectsPerSec: (n / durationMs) * 1000, memory: out.memory, cpuMsPerObject: out.cpuMs / n, subjectStartRssMiB: subject.startRssMiB };
     }
     const out = await subject.request<SyncOutcome>({ cmd: 'sync', chart: { type: 'bulk', ns, n }, concurrency: ctx.concurrency, sampleMemory: true, keepEvents: false });
     if (!out.ok) fail('(c)', out);
@@ -313,6 +317,7 @@ async function bulkRun(ctx: BenchContext, mode: BulkMode, n: number, ns: string)
       applyPhaseObjectsPerSec: (n / applyPhaseMs) * 1000,
       validationMs: (out.operationStartedMs ?? out.startMs) - out.startMs,
       memory: out.memory,
+      cpuMsPerObject: out.cpuMs / n,
       subjectStartRssMiB: subject.startRssMiB,
     };
   } finally {
@@ -350,7 +355,7 @@ export async function bulkApply(ctx: BenchContext, n: number, reps: number): Pro
         ctx.progress(
           `  rep ${rep + 1}: ${mode} ${r.objectsPerSec.toFixed(0)} objects/s` +
             (r.applyPhaseObjectsPerSec ? ` (apply phase ${r.applyPhaseObjectsPerSec.toFixed(0)}/s, validation ${(r.validationMs! / 1000).toFixed(2)} s)` : '') +
-            `, peak RSS ${r.memory?.peakRssMiB.toFixed(0)} MiB`,
+            `, ${r.cpuMsPerObject.toFixed(2)} CPU ms/object, peak RSS ${r.memory?.peakRssMiB.toFixed(0)} MiB`,
         );
         runs.push(r);
       }
@@ -378,6 +383,7 @@ export async function bulkApply(ctx: BenchContext, n: number, reps: number): Pro
     applyPhaseRatio: engApply / rawMedian,
     engineVsPooledRatio: engMedian / pooledMedian,
     rawVsPooledRatio: rawMedian / pooledMedian,
+    cpuMsPerObject: { raw: median(of('raw').map((r) => r.cpuMsPerObject)), engine: median(of('engine').map((r) => r.cpuMsPerObject)), pooled: median(of('pooled').map((r) => r.cpuMsPerObject)) },
     memory: {
       baselineRssMiB: eng.baselineRssMiB,
       peakRssMiB: eng.peakRssMiB,

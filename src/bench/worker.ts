@@ -18,6 +18,11 @@ function manifestsOf(c: ChartSpec) {
   return bulkChart(c.ns, c.n);
 }
 
+function cpuSince(start: NodeJS.CpuUsage): number {
+  const d = process.cpuUsage(start);
+  return (d.user + d.system) / 1000;
+}
+
 interface Clients {
   engine: KubeClient;
   kc: any;
@@ -64,6 +69,7 @@ async function sync(client: KubeClient, c: Extract<Command, { cmd: 'sync' }>): P
   };
   const mem = c.sampleMemory ? new MemorySampler(50) : undefined;
   mem?.start();
+  const cpu0 = process.cpuUsage();
   const startMs = nowMs();
   let ok = true;
   let error: string | undefined;
@@ -77,9 +83,11 @@ async function sync(client: KubeClient, c: Extract<Command, { cmd: 'sync' }>): P
     error = (err as Error).message;
   }
   const endMs = nowMs();
+  const cpuMs = cpuSince(cpu0);
   const memory = mem?.stop();
   return {
     ok,
+    cpuMs,
     ...(error ? { error } : {}),
     startMs,
     endMs,
@@ -99,13 +107,15 @@ async function raw(clients: Clients, c: Extract<Command, { cmd: 'raw' }>): Promi
   const apply = applier(clients, c.client);
   const mem = c.sampleMemory ? new MemorySampler(50) : undefined;
   mem?.start();
+  const cpu0 = process.cpuUsage();
   const startMs = nowMs();
   await pool(objects, c.concurrency, async (o) => {
     await apply(o); // the response is dropped, as the engine does
   });
   const endMs = nowMs();
+  const cpuMs = cpuSince(cpu0);
   const memory = mem?.stop();
-  return { startMs, endMs, applied: objects.length, ...(memory ? { memory } : {}) };
+  return { startMs, endMs, applied: objects.length, cpuMs, ...(memory ? { memory } : {}) };
 }
 
 async function main(): Promise<void> {
