@@ -20,7 +20,8 @@ import { KubeObject } from '../model';
 import { ChartTimeouts, RunHooks, SyncedChart } from '../pulumi';
 import { normalizeManifests } from '../runner/normalize';
 import { splitHooks, SplitHooks } from './split';
-import { failureOf, logLine, SyncFailContext, SyncFailOnce } from './syncfail';
+import { EngineEvent } from '../engine';
+import { failureOf, logLine, PreSyncContext, runPreSyncInProgram, SyncFailContext, SyncFailOnce } from './syncfail';
 
 /** Anything with cdk8s' `Chart.toJson()`. */
 export interface HookChartLike {
@@ -52,6 +53,15 @@ export interface HookPhasesArgs {
    * `onError` hook; default true). Failures of the hook phases themselves always run SyncFail.
    */
   syncFailOnError?: boolean;
+  /**
+   * Run the hooks whenever Pulumi creates, updates or replaces a wrapped resource, even when
+   * `hooks` and `triggers` did not change (default true): PreSync then runs in the program, from a
+   * `beforeCreate`/`beforeUpdate` resource hook, before the first such step (its failure fails that
+   * step, after SyncFail), and the after node re-runs PostSync because the wrapped resources'
+   * `metadata.uid`/`generation` are among its triggers. False: hooks run only when `hooks` or
+   * `triggers` change (or always, with `runHooks: 'always'`).
+   */
+  followWrapped?: boolean;
 }
 
 /** Adds the edges (and the SyncFail error hook) to a wrapped resource's options. */
@@ -95,6 +105,39 @@ function withErrorHook(hooks: pulumi.ResourceHookBinding | undefined, hook: pulu
   return { ...(hooks ?? {}), onError: [...onError, hook] };
 }
 
+function withResourceHook(hooks: pulumi.ResourceHookBinding | undefined, hook: pulumi.ResourceHook): pulumi.ResourceHookBinding {
+  const add = (list: Array<pulumi.ResourceHookFunction | pulumi.ResourceHook> | undefined) =>
+    (list ?? []).some((h) => pulumi.ResourceHook.isInstance(h) && h.name === hook.name) ? (list ?? []) : [...(list ?? []), hook];
+  return { ...(hooks ?? {}), beforeCreate: add(hooks?.beforeCreate), beforeUpdate: add(hooks?.beforeUpdate) };
+}
+
+/** What changes when Pulumi changes a Kubernetes object: its uid (replace) and generation (or resourceVersion). */
+function objectFingerprint(metadata: pulumi.Input<any>): pulumi.Output<string> {
+  return pulumi.output(metadata).apply((m: any) => `${m?.uid ?? ''}/${m?.generation ?? m?.resourceVersion ?? ''}`);
+}
+
+/**
+ * A value that changes whenever Pulumi created, updated or replaced one of the wrapped resources:
+ * `@pulumi/kubernetes` objects by uid/generation, components with a `resources` output (helm.v4.Chart,
+ * yaml.v2.ConfigGroup) by their objects', anything else by URN.
+ */
+export function wrappedFingerprint(resources: readonly pulumi.Resource[]): pulumi.Output<string[]> {
+  return pulumi.all(
+    resources.map((r) => {
+      const any = r as unknown as { metadata?: pulumi.Output<unknown>; resources?: pulumi.Output<unknown[]> };
+      if (pulumi.Output.isInstance(any.metadata)) return pulumi.all([r.urn, objectFingerprint(any.metadata)]).apply(([u, f]) => `${u}=${f}`);
+      if (pulumi.Output.isInstance(any.resources)) {
+        return any.resources.apply((rs) =>
+          pulumi
+            .all((rs ?? []).map((x: any) => (x && pulumi.Output.isInstance(x.metadata) ? objectFingerprint(x.metadata) : pulumi.output(String(x?.urn ?? '')))))
+            .apply((fs) => `${fs.length}:${fs.join(',')}`),
+        );
+      }
+      return r.urn;
+    }),
+  );
+}
+
 export class HookPhases extends pulumi.ComponentResource {
   /** Runs PreSync on create/update and PostDelete on delete. Every wrapped resource depends on it. */
   readonly before: SyncedChart;
@@ -111,6 +154,8 @@ export class HookPhases extends pulumi.ComponentResource {
 
   constructor(name: string, args: HookPhasesArgs, resources: (wrap: Wrap) => WrappedResources, opts?: pulumi.ComponentResourceOptions) {
     super('sync-hooks:interop:HookPhases', name, {}, opts);
+    const started = Date.now();
+    const followWrapped = args.followWrapped ?? true;
     const split = pulumi.output(args.hooks).apply((h) => splitHooks(normalizeManifests(toManifests(h as HookChartLike | KubeObject[] | string))));
     this.split = split;
     const common = {
@@ -126,16 +171,20 @@ export class HookPhases extends pulumi.ComponentResource {
     // The program-side SyncFail: the plain values are captured when the nodes' inputs resolve,
     // which is before any wrapped resource can run (they wait for the before node).
     let ctx: SyncFailContext | undefined;
+    let presync: PreSyncContext | undefined;
     const ready = pulumi
       .all([pulumi.output(args.kubeconfig), pulumi.output(args.namespace), split, pulumi.output(args.timeouts)])
       .apply(([kubeconfig, namespace, s, timeouts]) => {
+        const t = (timeouts as ChartTimeouts | undefined) ?? {};
+        const onEvent = (e: EngineEvent) => pulumi.log.info(`[${name}] ${logLine(e)}`, this);
         ctx = {
           kubeconfig: kubeconfig as string | undefined,
           namespace: namespace as string | undefined,
           manifests: s.syncFail,
-          timeoutMs: ((timeouts as ChartTimeouts | undefined)?.syncFail ?? 600) * 1000,
-          onEvent: (e) => pulumi.log.info(`[${name}] ${logLine(e)}`, this),
+          timeoutMs: (t.syncFail ?? 600) * 1000,
+          onEvent,
         };
+        presync = { kubeconfig: kubeconfig as string | undefined, namespace: namespace as string | undefined, manifests: s.before, timeouts: t, onEvent };
         return true;
       });
     void ready;
@@ -152,6 +201,30 @@ export class HookPhases extends pulumi.ComponentResource {
     const syncFailOnError = args.syncFailOnError ?? true;
     const before = this.before;
 
+    // PreSync for wrapped changes the before node did not see: did it sync in this deployment?
+    let resolveBeforeRan!: (ran: boolean) => void;
+    const beforeRan = new Promise<boolean>((r) => (resolveBeforeRan = r));
+    this.before.lastSync.apply((ls) => {
+      resolveBeforeRan(!!ls && ls.operation === 'sync' && Date.parse(ls.time) >= started);
+      return ls;
+    });
+    let presyncRun: Promise<void> | undefined;
+    const presyncHook = new pulumi.ResourceHook(`${name}-presync`, async (h) => {
+      if (await beforeRan) return; // the before node ran PreSync in this deployment
+      presyncRun ??= (async () => {
+        if (!presync) throw new Error(`[${name}] PreSync: the hook context is not resolved`);
+        pulumi.log.info(`[${name}] ${h.type} "${h.name}" changes but the hooks did not run in this deployment: running PreSync in the program first`, this);
+        await runPreSyncInProgram(presync);
+      })();
+      await presyncRun;
+    });
+    const hooksFor = (current: pulumi.ResourceHookBinding | undefined) => {
+      let hooks = current;
+      if (syncFailOnError) hooks = withErrorHook(hooks, errorHook);
+      if (followWrapped) hooks = withResourceHook(hooks, presyncHook);
+      return hooks;
+    };
+
     // Custom resources among the children of components (helm.v4.Chart, yaml ConfigGroups...) get the
     // same edge and hook. Components are left untouched (`undefined`): @pulumi/pulumi 3.259 drops a
     // component's `providers` map when a transform returns options for it (callbacks.js sets the map,
@@ -163,7 +236,7 @@ export class HookPhases extends pulumi.ComponentResource {
             opts: {
               ...t.opts,
               dependsOn: addDependency(t.opts.dependsOn, before),
-              ...(syncFailOnError ? { hooks: withErrorHook(t.opts.hooks, errorHook) } : {}),
+              hooks: hooksFor(t.opts.hooks),
             },
           }
         : undefined;
@@ -171,14 +244,22 @@ export class HookPhases extends pulumi.ComponentResource {
       ({
         ...(o ?? {}),
         dependsOn: addDependency(o?.dependsOn, before),
-        ...(syncFailOnError ? { hooks: withErrorHook(o?.hooks, errorHook) } : {}),
+        hooks: hooksFor(o?.hooks),
         transforms: [...(o?.transforms ?? []), transform],
       }) as T;
     this.wrap = wrap;
 
     this.resources = resourcesOf(resources(wrap));
     if (this.resources.length === 0) throw new Error(`HookPhases ${name}: the callback returned no resources to wrap`);
-    this.after = new SyncedChart(`${name}-after`, { ...common, chart: split.apply((s) => s.after) }, { parent: this, dependsOn: this.resources });
+    // The after node re-runs PostSync when the wrapped resources changed (followWrapped) or the triggers did.
+    const afterTriggers = followWrapped
+      ? pulumi.all([pulumi.output(args.triggers ?? []), wrappedFingerprint(this.resources)]).apply(([t, f]) => [...(t as unknown[]), { wrapped: f }])
+      : args.triggers;
+    this.after = new SyncedChart(
+      `${name}-after`,
+      { ...common, triggers: afterTriggers, chart: split.apply((s) => s.after) },
+      { parent: this, dependsOn: this.resources },
+    );
     this.registerOutputs({ before: this.before, after: this.after });
   }
 }

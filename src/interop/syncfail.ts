@@ -19,6 +19,7 @@ import { runSyncFail } from '../engine/syncfail';
 import { SyncFailOutcome } from '../engine/types';
 import { KubeObject } from '../model';
 import { planSync } from '../plan';
+import { syncManifests } from '../runner/run';
 
 export interface SyncFailContext {
   kubeconfig?: string;
@@ -93,4 +94,40 @@ export class SyncFailOnce {
 
 export function logLine(e: EngineEvent): string {
   return formatEvent(e);
+}
+
+export interface PreSyncContext {
+  kubeconfig?: string;
+  namespace?: string;
+  /** The before node's manifests (PreSync, PostDelete, SyncFail): the sync runs PreSync, SyncFail on failure. */
+  manifests: KubeObject[];
+  timeouts?: { sync?: number; hook?: number; syncFail?: number };
+  onEvent?: (e: EngineEvent) => void;
+  engine?: EngineOptions;
+  client?: KubeClient;
+}
+
+/**
+ * The before node's sync, run in the program (see HookPhasesArgs.followWrapped): same manifests,
+ * same engine, SyncFail on failure; throws the engine's error, which fails the wrapped step.
+ */
+export async function runPreSyncInProgram(ctx: PreSyncContext): Promise<void> {
+  const client = ctx.client ?? createKubeClient(ctx.kubeconfig || undefined);
+  const t = ctx.timeouts ?? {};
+  try {
+    await syncManifests(client, {
+      manifests: ctx.manifests,
+      namespace: ctx.namespace,
+      prune: false,
+      engine: {
+        ...ctx.engine,
+        onEvent: ctx.onEvent,
+        timeoutMs: (t.sync ?? 1800) * 1000,
+        hookTimeoutMs: (t.hook ?? 600) * 1000,
+        syncFailTimeoutMs: (t.syncFail ?? 600) * 1000,
+      },
+    });
+  } finally {
+    if (!ctx.client) client.close?.();
+  }
 }

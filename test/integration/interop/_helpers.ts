@@ -75,7 +75,7 @@ export interface Observed {
   at: number;
   kind: string;
   name: string;
-  what: 'created' | 'complete' | 'failed' | 'ready' | 'deleting' | 'deleted';
+  what: 'created' | 'complete' | 'failed' | 'ready' | 'updated' | 'deleting' | 'deleted';
 }
 
 function jobState(o: KubeObject): Observed['what'] | undefined {
@@ -102,8 +102,8 @@ export class ClusterRecorder {
     private readonly ns: string,
   ) {}
 
-  private note(kind: string, o: KubeObject, what: Observed['what']): void {
-    const id = `${kind}/${o.metadata.name}/${o.metadata.uid}/${what}`;
+  private note(kind: string, o: KubeObject, what: Observed['what'], gen = ''): void {
+    const id = `${kind}/${o.metadata.name}/${o.metadata.uid}/${what}/${gen}`;
     if (this.seen.has(id)) return;
     this.seen.add(id);
     this.events.push({ seq: this.seq++, at: Date.now(), kind, name: o.metadata.name ?? '', what });
@@ -124,7 +124,11 @@ export class ClusterRecorder {
             if (kind === 'Job') {
               const s = jobState(o);
               if (s) this.note(kind, o, s);
-            } else if (deploymentReady(o)) this.note(kind, o, 'ready');
+            } else {
+              const gen = o.metadata.generation ?? 1;
+              if (gen > 1) this.note(kind, o, 'updated', String(gen));
+              if (deploymentReady(o)) this.note(kind, o, 'ready', String(gen));
+            }
           },
           () => undefined,
         ),
@@ -137,14 +141,14 @@ export class ClusterRecorder {
     for (const w of this.watches) w.stop();
   }
 
-  /** Index of the first event matching; -1 when none. */
-  index(kind: string, name: string, what: Observed['what']): number {
-    return this.events.findIndex((e) => e.kind === kind && e.name === name && e.what === what);
+  /** Index of the first event matching at or after `from`; -1 when none. */
+  index(kind: string, name: string, what: Observed['what'], from = 0): number {
+    return this.events.findIndex((e, i) => i >= from && e.kind === kind && e.name === name && e.what === what);
   }
 
   /** Like index, but throws with the timeline when missing. */
-  at(kind: string, name: string, what: Observed['what']): number {
-    const i = this.index(kind, name, what);
+  at(kind: string, name: string, what: Observed['what'], from = 0): number {
+    const i = this.index(kind, name, what, from);
     if (i < 0) throw new Error(`no "${what}" for ${kind} ${name} in the cluster timeline:\n${this.render()}`);
     return i;
   }
@@ -154,17 +158,17 @@ export class ClusterRecorder {
     return this.events.map((e) => `  +${e.at - t0}ms ${e.kind} ${e.name} ${e.what}`).join('\n');
   }
 
-  /** Asserts `a` happened before `b` (both must have happened). */
-  before(a: [string, string, Observed['what']], b: [string, string, Observed['what']]): void {
-    const ia = this.at(...a);
-    const ib = this.at(...b);
+  /** Asserts `a` happened before `b` (both must have happened, at or after `from`). */
+  before(a: [string, string, Observed['what']], b: [string, string, Observed['what']], from = 0): void {
+    const ia = this.at(...a, from);
+    const ib = this.at(...b, from);
     if (!(ia < ib)) throw new Error(`expected ${a.join(' ')} before ${b.join(' ')}, observed:\n${this.render()}`);
   }
 
   /** Waits until the recorder has caught up with an event (watches are asynchronous). */
-  async waitFor(kind: string, name: string, what: Observed['what'], timeoutMs = 20_000): Promise<void> {
+  async waitFor(kind: string, name: string, what: Observed['what'], from = 0, timeoutMs = 20_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
-    while (this.index(kind, name, what) < 0) {
+    while (this.index(kind, name, what, from) < 0) {
       if (Date.now() > deadline) throw new Error(`recorder never saw ${kind} ${name} ${what}:\n${this.render()}`);
       await new Promise((r) => setTimeout(r, 50));
     }

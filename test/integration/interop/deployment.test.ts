@@ -25,9 +25,11 @@ test('up: PreSync waves, then the Deployment, then PostSync after it is ready; d
     job(ns, 'backup', { annotations: argoHook('PreDelete'), duration: '600ms' }),
     job(ns, 'farewell', { annotations: argoHook('PostDelete') }),
   ];
+  let image = 'nginx:1.26';
+  let triggers: string[] = [];
   const t = await interopStack(async () => {
     const provider = new k8s.Provider('k8s', { kubeconfig, namespace: ns });
-    const app = new HookPhases('web', { hooks, kubeconfig, namespace: ns }, (wrap) => [
+    const app = new HookPhases('web', { hooks, kubeconfig, namespace: ns, triggers }, (wrap) => [
       new k8s.apps.v1.Deployment(
         'web',
         {
@@ -35,7 +37,7 @@ test('up: PreSync waves, then the Deployment, then PostSync after it is ready; d
           spec: {
             replicas: 1,
             selector: { matchLabels: { app: 'web' } },
-            template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'web', image: 'nginx' }] } },
+            template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'web', image }] } },
           },
         },
         wrap({ provider }),
@@ -61,11 +63,31 @@ test('up: PreSync waves, then the Deployment, then PostSync after it is ready; d
     expect(rec.index('Job', 'farewell', 'created')).toBe(-1);
     expect(up.outputs.before.value.map((h: { name: string; status: string }) => `${h.name}:${h.status}`)).toEqual(['migrate:Succeeded', 'seed:Succeeded']);
 
-    // Nothing changed: no hook runs again (on-change).
-    const mark = rec.events.length;
+    // Nothing changed: no hook runs again.
+    let mark = rec.events.length;
     const again = await t.stack.up({ onOutput: collect(out) });
     expect(again.summary.resourceChanges?.update ?? 0).toBe(0);
     expect(rec.events.slice(mark).filter((e) => e.what === 'created')).toEqual([]);
+
+    // The Deployment changes (new image), hooks and triggers do not: Pulumi's own diff of the
+    // wrapped resource runs PreSync first (in the program: beforeUpdate hook), PostSync after.
+    image = 'nginx:1.27';
+    mark = rec.events.length;
+    const upgrade = await t.stack.up({ onOutput: collect(out) });
+    expect(upgrade.summary.result).toBe('succeeded');
+    await rec.waitFor('Job', 'smoke', 'deleted', mark);
+    rec.before(['Job', 'migrate', 'complete'], ['Job', 'seed', 'created'], mark);
+    rec.before(['Job', 'seed', 'complete'], ['Deployment', 'web', 'updated'], mark);
+    rec.before(['Deployment', 'web', 'ready'], ['Job', 'smoke', 'created'], rec.at('Deployment', 'web', 'updated', mark));
+
+    // Only a trigger changes: both nodes run their hooks; the Deployment is untouched.
+    triggers = ['migration-42'];
+    mark = rec.events.length;
+    const retrigger = await t.stack.up({ onOutput: collect(out) });
+    expect(retrigger.summary.result).toBe('succeeded');
+    await rec.waitFor('Job', 'smoke', 'deleted', mark);
+    rec.before(['Job', 'seed', 'complete'], ['Job', 'smoke', 'created'], mark);
+    expect(rec.index('Deployment', 'web', 'updated', mark)).toBe(-1);
 
     const destroy = await t.stack.destroy({ onOutput: collect(out) });
     expect(destroy.summary.result).toBe('succeeded');
