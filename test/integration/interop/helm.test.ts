@@ -24,9 +24,10 @@ test('helm.v4.Chart + HookedChart: pre-install hooks by weight, then the chart, 
     { name: 'backup', hook: 'pre-delete', duration: '500ms' },
     { name: 'test-conn', hook: 'test' },
   ]);
+  let replicas = 1;
   const t = await interopStack(async () => {
     const provider = new k8s.Provider('k8s', { kubeconfig });
-    const chart = new HookedChart('hooked', { chart: chartDir, releaseName: 'rel', namespace: ns, values: { replicas: 1 }, provider, kubeconfig });
+    const chart = new HookedChart('hooked', { chart: chartDir, releaseName: 'rel', namespace: ns, values: { replicas }, provider, kubeconfig });
     return {
       hooks: chart.hooks.apply((hs) => hs.map((h) => h.metadata.name)),
       resources: chart.chart.resources.apply((rs) => rs.length),
@@ -52,6 +53,18 @@ test('helm.v4.Chart + HookedChart: pre-install hooks by weight, then the chart, 
     expect(rec.index('Job', 'rel-test-conn', 'created')).toBe(-1);
     // Each hook ran once.
     expect(rec.events.filter((e) => e.name === 'rel-db-init' && e.what === 'created')).toHaveLength(1);
+    expect(rec.events.filter((e) => e.name === 'rel-notify' && e.what === 'created')).toHaveLength(1);
+
+    // An upgrade (values change): like Argo CD, pre-install and pre-upgrade hooks are PreSync and
+    // run on every sync with changes, before the chart's objects change.
+    replicas = 2;
+    const mark = rec.events.length;
+    const upgrade = await t.stack.up({ onOutput: collect(out) });
+    expect(upgrade.summary.result).toBe('succeeded');
+    await rec.waitFor('Job', 'rel-notify', 'deleted', mark);
+    rec.before(['Job', 'rel-db-init', 'complete'], ['Job', 'rel-seed', 'created'], mark);
+    rec.before(['Job', 'rel-seed', 'complete'], ['Deployment', 'rel-web', 'updated'], mark);
+    rec.before(['Deployment', 'rel-web', 'ready'], ['Job', 'rel-notify', 'created'], rec.at('Deployment', 'rel-web', 'updated', mark));
 
     const destroy = await t.stack.destroy({ onOutput: collect(out) });
     expect(destroy.summary.result).toBe('succeeded');
