@@ -81,6 +81,8 @@ class RestKubeClient implements KubeClient {
   private readonly watches = new Set<WatchHandle>();
   private readonly server: string;
   private readonly defaultNamespace: string;
+  /** One connection pool per client: client-node builds a new TLS agent per request otherwise. */
+  private dispatcher: any;
 
   constructor(private readonly kc: any) {
     this.server = kc.getCurrentCluster().server.replace(/\/$/, '');
@@ -99,14 +101,15 @@ class RestKubeClient implements KubeClient {
     const url = new URL(this.server + path);
     for (const [k, v] of Object.entries(opts.query ?? {})) if (v !== undefined) url.searchParams.set(k, v);
     const ctx = new RequestContext(url.toString(), method);
-    await this.kc.applySecurityAuthentication(ctx);
+    await this.kc.applySecurityAuthentication(ctx); // per request: tokens may rotate (exec plugins)
+    this.dispatcher ??= ctx.getDispatcher();
     const headers: Record<string, string> = { ...ctx.getHeaders(), Accept: opts.text ? '*/*' : 'application/json' };
     if (opts.body !== undefined) headers['Content-Type'] = opts.contentType ?? 'application/json';
     const res = await loadUndici().fetch(url, {
       method,
       headers,
       body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
-      dispatcher: ctx.getDispatcher(),
+      dispatcher: this.dispatcher,
       signal: AbortSignal.timeout(opts.timeoutMs ?? REQUEST_TIMEOUT_MS),
     });
     const text: string = await res.text();
@@ -292,6 +295,9 @@ class RestKubeClient implements KubeClient {
 
   close(): void {
     for (const w of [...this.watches]) w.stop();
+    const d = this.dispatcher;
+    this.dispatcher = undefined;
+    d?.close?.().catch?.(() => undefined);
   }
 }
 

@@ -163,7 +163,12 @@ export class Operation implements WaitContext {
   }
 
   /** Records a managed object as applied (once). */
+  private readonly appliedIds = new Set<string>();
+
   recordApplied(key: ResourceKey): void {
-    if (!this.applied.some((k) => formatKey(k) === formatKey(key))) this.applied.push(key);
+    const id = formatKey(key);
+    if (this.appliedIds.has(id)) return;
+    this.appliedIds.add(id);
+    this.applied.push(key);
   }
 }

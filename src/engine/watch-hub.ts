@@ -21,8 +21,13 @@ interface Channel {
   broken: boolean;
   failures: number;
   retry?: NodeJS.Timeout;
+  /** Set while nobody listens: the watch is kept open a while for the next wave's waiters. */
+  idle?: NodeJS.Timeout;
   subs: Map<string, Set<Subscriber>>;
 }
+
+/** How long an unused watch stays open (waves of one operation reuse it). */
+const LINGER_MS = 30_000;
 
 const MAX_RETRY_MS = 5_000;
 
@@ -44,6 +49,10 @@ export class WatchHub {
       this.channels.set(id, ch);
       this.open(ch);
     }
+    if (ch.idle) {
+      clearTimeout(ch.idle);
+      ch.idle = undefined;
+    }
     const set = ch.subs.get(ref.name) ?? new Set<Subscriber>();
     set.add(sub);
     ch.subs.set(ref.name, set);
@@ -51,7 +60,10 @@ export class WatchHub {
     return () => {
       set.delete(sub);
       if (set.size === 0) channel.subs.delete(ref.name);
-      if (channel.subs.size === 0) this.drop(id, channel);
+      if (channel.subs.size === 0 && !channel.idle && this.channels.get(id) === channel) {
+        channel.idle = setTimeout(() => this.drop(id, channel), LINGER_MS);
+        channel.idle.unref?.();
+      }
     };
   }
 
@@ -66,8 +78,9 @@ export class WatchHub {
   }
 
   private drop(id: string, ch: Channel): void {
-    this.channels.delete(id);
+    if (this.channels.get(id) === ch) this.channels.delete(id);
     if (ch.retry) clearTimeout(ch.retry);
+    if (ch.idle) clearTimeout(ch.idle);
     ch.handle?.stop();
     ch.handle = undefined;
   }
@@ -86,7 +99,12 @@ export class WatchHub {
       },
       (err) => {
         ch.handle = undefined;
-        if (this.closed || ch.subs.size === 0) return;
+        if (this.closed) return;
+        if (ch.subs.size === 0) {
+          // Idle and closed by the server: forget it; the next subscriber opens a fresh watch.
+          this.drop(`${ch.apiVersion}|${ch.kind}|${ch.namespace ?? ''}`, ch);
+          return;
+        }
         // A clean server-side close after a while is routine: re-watch at once. An error, or a
         // watch that keeps closing immediately, means polling until it comes back.
         const routine = !err && Date.now() - opened > 1_000;
