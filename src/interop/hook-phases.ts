@@ -80,6 +80,10 @@ function toManifests(hooks: HookChartLike | KubeObject[] | string): KubeObject[]
   throw new Error('HookPhases: `hooks` must be a cdk8s Chart, an array of manifests or a YAML string');
 }
 
+function isChartLike(v: unknown): v is HookChartLike {
+  return !!v && typeof v === 'object' && !pulumi.Output.isInstance(v) && typeof (v as HookChartLike).toJson === 'function';
+}
+
 function resourcesOf(r: WrappedResources): pulumi.Resource[] {
   if (pulumi.Resource.isInstance(r)) return [r];
   if (Array.isArray(r)) return r;
@@ -156,7 +160,9 @@ export class HookPhases extends pulumi.ComponentResource {
     super('sync-hooks:interop:HookPhases', name, {}, opts);
     const started = Date.now();
     const followWrapped = args.followWrapped ?? true;
-    const split = pulumi.output(args.hooks).apply((h) => splitHooks(normalizeManifests(toManifests(h as HookChartLike | KubeObject[] | string))));
+    // A cdk8s Chart is synthesized here: constructs are circular, pulumi.output() cannot walk them.
+    const hooksInput = isChartLike(args.hooks) ? args.hooks.toJson() : args.hooks;
+    const split = pulumi.output(hooksInput).apply((h) => splitHooks(normalizeManifests(toManifests(h as HookChartLike | KubeObject[] | string))));
     this.split = split;
     const common = {
       kubeconfig: args.kubeconfig,

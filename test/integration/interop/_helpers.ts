@@ -175,6 +175,15 @@ export class ClusterRecorder {
   }
 }
 
+/** Collects output lines; with SYNC_HOOKS_TRACE_FILE set, also appends them to that file as they come. */
+export function sink(lines: string[]): (line: string) => void {
+  const file = process.env.SYNC_HOOKS_TRACE_FILE;
+  return (line: string) => {
+    lines.push(line);
+    if (file) fs.appendFileSync(file, line);
+  };
+}
+
 export async function removeStack(t: TestStack): Promise<void> {
   await t.stack.workspace.removeStack(t.stack.name, { force: true }).catch(() => undefined);
   await t.cleanup();
