@@ -104,3 +104,36 @@ test('a failing wrapped resource starts the SyncFail hooks from the program (onE
     c.close?.();
   }
 });
+
+test('a failing PreDelete hook stops pulumi destroy before any wrapped resource is deleted; PostDelete does not run', async () => {
+  const c = client();
+  const { ns, cleanup } = await withNamespace(c, 'interop-predel');
+  const kubeconfig = kubeconfigText();
+  const hooks = [job(ns, 'export', { annotations: argoHook('PreDelete'), fail: true }), job(ns, 'goodbye', { annotations: argoHook('PostDelete') })];
+  const t = await interopStack(async () => {
+    const provider = new k8s.Provider('k8s', { kubeconfig });
+    new HookPhases('keep', { hooks, kubeconfig, namespace: ns }, (wrap) => [
+      new k8s.core.v1.ConfigMap('settings', { metadata: { name: 'settings', namespace: ns }, data: { a: '1' } }, wrap({ provider })),
+    ]);
+  }, providerBin);
+  const rec = new ClusterRecorder(c, ns).start();
+  const out: string[] = [];
+  try {
+    expect((await t.stack.up({ onOutput: collect(out) })).summary.result).toBe('succeeded');
+    expect(rec.index('Job', 'export', 'created')).toBe(-1);
+    await expect(t.stack.destroy({ onOutput: collect(out) })).rejects.toThrow(/export/);
+    await rec.waitFor('Job', 'export', 'failed');
+    expect(await c.get({ apiVersion: 'v1', kind: 'ConfigMap', namespace: ns, name: 'settings' })).toBeDefined();
+    expect(rec.index('Job', 'goodbye', 'created')).toBe(-1);
+    const state = await t.stack.exportStack();
+    expect((state.deployment.resources ?? []).map((r: { type: string }) => r.type)).toContain('kubernetes:core/v1:ConfigMap');
+  } catch (e) {
+    console.log(`cluster timeline:\n${rec.render()}\npulumi output:\n${out.join('')}`);
+    throw e;
+  } finally {
+    rec.stop();
+    await removeStack(t);
+    await cleanup();
+    c.close?.();
+  }
+});
