@@ -153,7 +153,10 @@ export class HookPhases extends pulumi.ComponentResource {
   readonly split: pulumi.Output<SplitHooks>;
   /** Whether SyncFail was started from the program because a wrapped resource failed (this run). */
   readonly syncFailStarted: () => boolean;
-  /** The option wrapper, for resources created outside the callback (they must still be passed back: see `after`). */
+  /**
+   * The option wrapper, also usable after construction. A resource wrapped later gets the before
+   * edge and the hooks, but the after node does not wait for it: return resources from the callback.
+   */
   readonly wrap: Wrap;
 
   constructor(name: string, args: HookPhasesArgs, resources: (wrap: Wrap) => WrappedResources, opts?: pulumi.ComponentResourceOptions) {
