@@ -178,7 +178,8 @@ export async function startCluster(opts: StartOptions = {}): Promise<ClusterStat
       '--controllers=job-controller,garbage-collector-controller,namespace-controller,serviceaccount-controller,' +
         'ttl-after-finished-controller,pod-garbage-collector-controller,node-lifecycle-controller,cronjob-controller,' +
         'replicaset-controller,deployment-controller,statefulset-controller,daemonset-controller,' +
-        'persistentvolume-binder-controller,persistentvolumeclaim-protection-controller,persistentvolume-protection-controller',
+        'persistentvolume-binder-controller,persistentvolumeclaim-protection-controller,persistentvolume-protection-controller,' +
+        'endpoints-controller,endpointslice-controller',
       '--kube-api-qps=500', '--kube-api-burst=1000',
       '--concurrent-job-syncs=20', '--concurrent-gc-syncs=40',
     ]);

@@ -8,7 +8,8 @@ import * as path from 'node:path';
 import { ensureToolchain, startCluster } from '../../src/localcluster';
 
 export default async function globalSetup(): Promise<void> {
-  const tc = await ensureToolchain();
+  // Everything the integration tests use, built (once) here where no test timeout applies.
+  const tc = await ensureToolchain({ parts: ['k8s', 'kwok', 'pulumi', 'kubernetes-provider'] });
   process.env.SYNC_HOOKS_PULUMI = tc.pulumi;
   process.env.SYNC_HOOKS_PULUMI_BIN = tc.pulumiBinDir;
   if (process.env.SYNC_HOOKS_TEST_KUBECONFIG) {
