@@ -131,7 +131,7 @@ async function buildK8s(dir: string, progress: ProgressFn): Promise<void> {
   stageModule('k8s', src);
   progress(
     `building the Kubernetes control plane ${KUBERNETES_VERSION} (etcd ${ETCD_VERSION}) from the Go module proxy into ${dir}. ` +
-      'This happens once; the first build takes 15-30 minutes on 2 cores. Log: ' + log,
+      'This happens once; the first build takes 7-15 minutes on 2 cores. Log: ' + log,
   );
   const env = goEnv();
   const run = (label: string, args: string[]) => runLogged('go', args, { cwd: src, env, logFile: log, progress, label });
@@ -175,7 +175,7 @@ async function buildPulumi(dir: string, progress: ProgressFn): Promise<void> {
   const log = path.join(dir, 'build.log');
   fs.mkdirSync(bin, { recursive: true });
   stageModule('pulumi', src);
-  progress(`building the pulumi CLI ${PULUMI_VERSION} from the Go module proxy into ${dir}. This happens once and takes 5-15 minutes. Log: ${log}`);
+  progress(`building the pulumi CLI ${PULUMI_VERSION} from the Go module proxy into ${dir}. This happens once and takes 3-6 minutes. Log: ${log}`);
   const env = goEnv();
   const run = (label: string, args: string[]) => runLogged('go', args, { cwd: src, env, logFile: log, progress, label });
   const ld = `-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=${PULUMI_VERSION}`;
