@@ -3,23 +3,15 @@
  * pods run for a given duration and succeed or fail, a client, a namespace per test, and waits on
  * conditions with deadlines (never fixed sleeps).
  */
-import * as crypto from 'node:crypto';
 import { EngineEvent, KubeClient, createKubeClient, formatEvent } from '../../../src/engine';
 import { KubeObject } from '../../../src/model';
 import { POD_EXIT_CODE_ANNOTATION, POD_FAIL_LABEL, POD_FAIL_MESSAGE_ANNOTATION, POD_RUN_DURATION_ANNOTATION } from '../../../src/localcluster';
 
-export function kubeconfig(): string {
-  const p = process.env.SYNC_HOOKS_KUBECONFIG;
-  if (!p) throw new Error('SYNC_HOOKS_KUBECONFIG is not set: run integration tests through jest (globalSetup starts the cluster)');
-  return p;
-}
+export { kubeconfigPath as kubeconfig, uniqueName as uniqueNamespace } from '../helpers/kube';
+import { kubeconfigPath as kubeconfig } from '../helpers/kube';
 
 export function client(): KubeClient {
   return createKubeClient(kubeconfig());
-}
-
-export function uniqueNamespace(prefix: string): string {
-  return `${prefix}-${crypto.randomBytes(3).toString('hex')}`;
 }
 
 /** Creates the namespace (through the engine's own client) and returns a cleanup function. */
@@ -111,16 +103,7 @@ export class Timeline {
   }
 }
 
-/** Polls `check` until it returns a value; throws after `timeoutMs`. */
-export async function eventually<T>(what: string, check: () => Promise<T | undefined | false>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await check().catch(() => undefined);
-    if (v !== undefined && v !== false) return v as T;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs}ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+export { eventually } from '../helpers/kube';
 
 export function envOf(job: KubeObject | undefined, container = 0): Record<string, string> {
   const c = job?.spec?.template?.spec?.containers?.[container];
