@@ -121,70 +121,98 @@ function stageModule(name: string, dest: string): void {
   fs.cpSync(path.join(toolsDir(), name), dest, { recursive: true, filter: (src) => !src.endsWith('.md') });
 }
 
-async function buildK8s(dir: string, progress: ProgressFn): Promise<void> {
+/** What a build step gets: its directories and `run`, which logs to the build log with heartbeats. */
+interface GoBuild {
+  dir: string;
+  src: string;
+  bin: string;
+  env: NodeJS.ProcessEnv;
+  run(label: string, args: string[], env?: NodeJS.ProcessEnv): Promise<void>;
+}
+
+interface GoBuildSpec {
+  /** Component name for the final progress line, e.g. "kwok". */
+  name: string;
+  /** The announcement: what is built and how long it takes the first time. */
+  announce: string;
+  /** Go helper module under tools/ to stage as the build's working directory. */
+  module?: string;
+  /** Versions recorded in the `.complete` marker. */
+  marker: Record<string, unknown>;
+}
+
+/** The frame every build shares: Go present, directories, announcement, marker, duration. */
+async function goBuild(dir: string, progress: ProgressFn, spec: GoBuildSpec, steps: (b: GoBuild) => Promise<void>): Promise<void> {
   requireGo();
   const started = Date.now();
   const src = path.join(dir, 'src');
   const bin = path.join(dir, 'bin');
   const log = path.join(dir, 'build.log');
   fs.mkdirSync(bin, { recursive: true });
-  stageModule('k8s', src);
-  progress(
-    `building the Kubernetes control plane ${KUBERNETES_VERSION} (etcd ${ETCD_VERSION}) from the Go module proxy into ${dir}. ` +
-      'This happens once; the first build takes 7-15 minutes on 2 cores. Log: ' + log,
-  );
+  if (spec.module) stageModule(spec.module, src);
+  progress(`${spec.announce} Log: ${log}`);
   const env = goEnv();
-  const run = (label: string, args: string[]) => runLogged('go', args, { cwd: src, env, logFile: log, progress, label });
-  await run('downloading Go modules', ['mod', 'download']);
-  const minor = KUBERNETES_VERSION.split('.')[1];
-  let ldflags = '-s -w';
-  for (const p of ['k8s.io/component-base/version', 'k8s.io/client-go/pkg/version']) {
-    ldflags += ` -X '${p}.gitVersion=${KUBERNETES_VERSION}' -X '${p}.gitMajor=1' -X '${p}.gitMinor=${minor}' -X '${p}.gitTreeState=clean'`;
-  }
-  await run('building kube-apiserver, kube-controller-manager, kube-scheduler', [
-    'build', '-trimpath', '-ldflags', ldflags, '-o', bin + path.sep,
-    'k8s.io/kubernetes/cmd/kube-apiserver', 'k8s.io/kubernetes/cmd/kube-controller-manager', 'k8s.io/kubernetes/cmd/kube-scheduler',
-  ]);
-  await run('building etcd', ['build', '-trimpath', '-ldflags', '-s -w', '-o', path.join(bin, 'etcd'), 'go.etcd.io/etcd/server/v3']);
-  markComplete(dir, { kubernetes: KUBERNETES_VERSION, staging: KUBERNETES_STAGING_VERSION, etcd: ETCD_VERSION, seconds: (Date.now() - started) / 1000 });
-  progress(`built the Kubernetes control plane in ${formatDuration(Date.now() - started)}`);
-}
-
-async function buildKwok(dir: string, progress: ProgressFn): Promise<void> {
-  requireGo();
-  const started = Date.now();
-  const bin = path.join(dir, 'bin');
-  const log = path.join(dir, 'build.log');
-  fs.mkdirSync(bin, { recursive: true });
-  progress(`building kwok ${KWOK_VERSION} (the fake kubelet) into ${dir}; takes a few minutes the first time. Log: ${log}`);
-  await runLogged('go', ['install', '-trimpath', '-ldflags', '-s -w', `sigs.k8s.io/kwok/cmd/kwok@${KWOK_VERSION}`], {
-    env: { ...goEnv(), GOBIN: bin },
-    logFile: log,
-    progress,
-    label: 'building kwok',
+  const cwd = spec.module ? src : dir;
+  await steps({
+    dir,
+    src,
+    bin,
+    env,
+    run: (label, args, extra) => runLogged('go', args, { cwd, env: { ...env, ...extra }, logFile: log, progress, label }),
   });
-  markComplete(dir, { kwok: KWOK_VERSION, seconds: (Date.now() - started) / 1000 });
-  progress(`built kwok in ${formatDuration(Date.now() - started)}`);
+  markComplete(dir, { ...spec.marker, seconds: (Date.now() - started) / 1000 });
+  progress(`built ${spec.name} in ${formatDuration(Date.now() - started)}`);
 }
 
-async function buildPulumi(dir: string, progress: ProgressFn): Promise<void> {
-  requireGo();
-  const started = Date.now();
-  const src = path.join(dir, 'src');
-  const bin = path.join(dir, 'bin');
-  const log = path.join(dir, 'build.log');
-  fs.mkdirSync(bin, { recursive: true });
-  stageModule('pulumi', src);
-  progress(`building the pulumi CLI ${PULUMI_VERSION} from the Go module proxy into ${dir}. This happens once and takes 3-6 minutes. Log: ${log}`);
-  const env = goEnv();
-  const run = (label: string, args: string[]) => runLogged('go', args, { cwd: src, env, logFile: log, progress, label });
-  const ld = `-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=${PULUMI_VERSION}`;
-  await run('building pulumi', ['build', '-trimpath', '-tags', 'osusergo,grpcnotrace', '-ldflags', ld, '-o', path.join(bin, 'pulumi'), 'github.com/pulumi/pulumi/pkg/v3/cmd/pulumi']);
-  if (fs.existsSync(path.join(src, 'langhost'))) {
-    await run('building pulumi-language-nodejs', ['build', '-trimpath', '-ldflags', ld, '-o', path.join(bin, 'pulumi-language-nodejs'), './langhost']);
-  }
-  markComplete(dir, { pulumi: PULUMI_VERSION, seconds: (Date.now() - started) / 1000 });
-  progress(`built pulumi in ${formatDuration(Date.now() - started)}`);
+function buildK8s(dir: string, progress: ProgressFn): Promise<void> {
+  const spec = {
+    name: 'the Kubernetes control plane',
+    announce:
+      `building the Kubernetes control plane ${KUBERNETES_VERSION} (etcd ${ETCD_VERSION}) from the Go module proxy into ${dir}. ` +
+      'This happens once; the first build takes 7-15 minutes on 2 cores.',
+    module: 'k8s',
+    marker: { kubernetes: KUBERNETES_VERSION, staging: KUBERNETES_STAGING_VERSION, etcd: ETCD_VERSION },
+  };
+  return goBuild(dir, progress, spec, async ({ bin, run }) => {
+    await run('downloading Go modules', ['mod', 'download']);
+    const minor = KUBERNETES_VERSION.split('.')[1];
+    let ldflags = '-s -w';
+    for (const p of ['k8s.io/component-base/version', 'k8s.io/client-go/pkg/version']) {
+      ldflags += ` -X '${p}.gitVersion=${KUBERNETES_VERSION}' -X '${p}.gitMajor=1' -X '${p}.gitMinor=${minor}' -X '${p}.gitTreeState=clean'`;
+    }
+    await run('building kube-apiserver, kube-controller-manager, kube-scheduler', [
+      'build', '-trimpath', '-ldflags', ldflags, '-o', bin + path.sep,
+      'k8s.io/kubernetes/cmd/kube-apiserver', 'k8s.io/kubernetes/cmd/kube-controller-manager', 'k8s.io/kubernetes/cmd/kube-scheduler',
+    ]);
+    await run('building etcd', ['build', '-trimpath', '-ldflags', '-s -w', '-o', path.join(bin, 'etcd'), 'go.etcd.io/etcd/server/v3']);
+  });
+}
+
+function buildKwok(dir: string, progress: ProgressFn): Promise<void> {
+  const spec = {
+    name: 'kwok',
+    announce: `building kwok ${KWOK_VERSION} (the fake kubelet) into ${dir}; takes a few minutes the first time.`,
+    marker: { kwok: KWOK_VERSION },
+  };
+  return goBuild(dir, progress, spec, ({ bin, run }) =>
+    run('building kwok', ['install', '-trimpath', '-ldflags', '-s -w', `sigs.k8s.io/kwok/cmd/kwok@${KWOK_VERSION}`], { GOBIN: bin }),
+  );
+}
+
+function buildPulumi(dir: string, progress: ProgressFn): Promise<void> {
+  const spec = {
+    name: 'pulumi',
+    announce: `building the pulumi CLI ${PULUMI_VERSION} from the Go module proxy into ${dir}. This happens once and takes 3-6 minutes.`,
+    module: 'pulumi',
+    marker: { pulumi: PULUMI_VERSION },
+  };
+  return goBuild(dir, progress, spec, async ({ src, bin, run }) => {
+    const ld = `-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=${PULUMI_VERSION}`;
+    await run('building pulumi', ['build', '-trimpath', '-tags', 'osusergo,grpcnotrace', '-ldflags', ld, '-o', path.join(bin, 'pulumi'), 'github.com/pulumi/pulumi/pkg/v3/cmd/pulumi']);
+    if (fs.existsSync(path.join(src, 'langhost'))) {
+      await run('building pulumi-language-nodejs', ['build', '-trimpath', '-ldflags', ld, '-o', path.join(bin, 'pulumi-language-nodejs'), './langhost']);
+    }
+  });
 }
 
 /**
@@ -194,39 +222,31 @@ async function buildPulumi(dir: string, progress: ProgressFn): Promise<void> {
  * we generate the two files the way upstream's generate.go does: schema.json with `version` set,
  * terraform-mapping.json re-serialized (minified).
  */
-async function buildKubernetesProvider(dir: string, progress: ProgressFn): Promise<void> {
-  requireGo();
-  const started = Date.now();
-  const src = path.join(dir, 'src');
-  const bin = path.join(dir, 'bin');
-  const log = path.join(dir, 'build.log');
-  fs.mkdirSync(bin, { recursive: true });
-  stageModule('pulumi-kubernetes', src);
-  progress(
-    `building pulumi-resource-kubernetes ${PULUMI_KUBERNETES_VERSION} (${PULUMI_KUBERNETES_PROVIDER_MODULE}@${PULUMI_KUBERNETES_PROVIDER_MODULE_VERSION}) ` +
-      `from the Go module proxy into ${dir}. This happens once and takes about 15 minutes on 2 cores. Log: ${log}`,
-  );
-  const env = goEnv();
-  const run = (label: string, args: string[]) => runLogged('go', args, { cwd: src, env, logFile: log, progress, label });
-  await run('downloading Go modules', ['mod', 'download']);
-  const listed = spawnSync('go', ['list', '-m', '-f', '{{.Dir}}', PULUMI_KUBERNETES_PROVIDER_MODULE], { cwd: src, env, encoding: 'utf8', timeout: 120_000 });
-  const moduleDir = listed.status === 0 ? listed.stdout.trim() : '';
-  if (!moduleDir) throw new Error(`could not locate ${PULUMI_KUBERNETES_PROVIDER_MODULE} in the module cache (go list -m failed)`);
-  const upstream = path.join(moduleDir, 'cmd', 'pulumi-resource-kubernetes');
-  const main = path.join(src, 'cmd', 'pulumi-resource-kubernetes');
-  const schema = JSON.parse(fs.readFileSync(path.join(upstream, 'schema.json'), 'utf8'));
-  schema.version = PULUMI_KUBERNETES_VERSION;
-  fs.writeFileSync(path.join(main, 'schema-embed.json'), JSON.stringify(schema));
-  const mapping = JSON.parse(fs.readFileSync(path.join(upstream, 'terraform-mapping.json'), 'utf8'));
-  fs.writeFileSync(path.join(main, 'terraform-mapping-embed.json'), JSON.stringify(mapping));
-  const ld = `-s -w -X ${PULUMI_KUBERNETES_PROVIDER_MODULE}/pkg/version.Version=${PULUMI_KUBERNETES_VERSION}`;
-  await run('building pulumi-resource-kubernetes', ['build', '-trimpath', '-ldflags', ld, '-o', path.join(bin, 'pulumi-resource-kubernetes'), './cmd/pulumi-resource-kubernetes']);
-  markComplete(dir, {
-    pulumiKubernetes: PULUMI_KUBERNETES_VERSION,
-    module: `${PULUMI_KUBERNETES_PROVIDER_MODULE}@${PULUMI_KUBERNETES_PROVIDER_MODULE_VERSION}`,
-    seconds: (Date.now() - started) / 1000,
+function buildKubernetesProvider(dir: string, progress: ProgressFn): Promise<void> {
+  const module = `${PULUMI_KUBERNETES_PROVIDER_MODULE}@${PULUMI_KUBERNETES_PROVIDER_MODULE_VERSION}`;
+  const spec = {
+    name: 'pulumi-resource-kubernetes',
+    announce:
+      `building pulumi-resource-kubernetes ${PULUMI_KUBERNETES_VERSION} (${module}) from the Go module proxy into ${dir}. ` +
+      'This happens once and takes about 15 minutes on 2 cores.',
+    module: 'pulumi-kubernetes',
+    marker: { pulumiKubernetes: PULUMI_KUBERNETES_VERSION, module },
+  };
+  return goBuild(dir, progress, spec, async ({ src, bin, env, run }) => {
+    await run('downloading Go modules', ['mod', 'download']);
+    const listed = spawnSync('go', ['list', '-m', '-f', '{{.Dir}}', PULUMI_KUBERNETES_PROVIDER_MODULE], { cwd: src, env, encoding: 'utf8', timeout: 120_000 });
+    const moduleDir = listed.status === 0 ? listed.stdout.trim() : '';
+    if (!moduleDir) throw new Error(`could not locate ${PULUMI_KUBERNETES_PROVIDER_MODULE} in the module cache (go list -m failed)`);
+    const upstream = path.join(moduleDir, 'cmd', 'pulumi-resource-kubernetes');
+    const main = path.join(src, 'cmd', 'pulumi-resource-kubernetes');
+    const schema = JSON.parse(fs.readFileSync(path.join(upstream, 'schema.json'), 'utf8'));
+    schema.version = PULUMI_KUBERNETES_VERSION;
+    fs.writeFileSync(path.join(main, 'schema-embed.json'), JSON.stringify(schema));
+    const mapping = JSON.parse(fs.readFileSync(path.join(upstream, 'terraform-mapping.json'), 'utf8'));
+    fs.writeFileSync(path.join(main, 'terraform-mapping-embed.json'), JSON.stringify(mapping));
+    const ld = `-s -w -X ${PULUMI_KUBERNETES_PROVIDER_MODULE}/pkg/version.Version=${PULUMI_KUBERNETES_VERSION}`;
+    await run('building pulumi-resource-kubernetes', ['build', '-trimpath', '-ldflags', ld, '-o', path.join(bin, 'pulumi-resource-kubernetes'), './cmd/pulumi-resource-kubernetes']);
   });
-  progress(`built pulumi-resource-kubernetes in ${formatDuration(Date.now() - started)}`);
 }
 
 /** The dynamic-provider shim shipped in @pulumi/pulumi's npm package, copied next to the CLI. */
