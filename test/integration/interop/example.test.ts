@@ -12,13 +12,8 @@ test('the interop example deploys with its hooks in order and tears down', async
   const c = client();
   const ns = uniqueName('interop-example');
   const kubeconfig = kubeconfigText();
-  // The embedded cluster runs no endpoints controllers, so @pulumi/kubernetes would wait forever for
-  // the Services' endpoints: skip that await (Deployments are still awaited).
-  const skipAwait = { 'pulumi.com/skipAwait': 'true' };
-  const t = await interopStack(
-    async () => interopExample({ kubeconfig, namespace: ns, serviceAnnotations: skipAwait, reportsValues: { serviceAnnotations: skipAwait } }),
-    providerBin,
-  );
+  // The embedded cluster runs the endpoints controllers, so @pulumi/kubernetes awaits the Services too.
+  const t = await interopStack(async () => interopExample({ kubeconfig, namespace: ns }), providerBin);
   const rec = new ClusterRecorder(c, ns).start();
   const out: string[] = [];
   try {
