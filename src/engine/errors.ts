@@ -71,9 +71,8 @@ function describeSyncFail(s: SyncFailOutcome): string {
   return s.status === 'Succeeded' ? `SyncFail ran: ${n} succeeded.` : `SyncFail ran: ${n}, FAILED: ${s.message ?? 'unknown error'}.`;
 }
 
-/** A sync that started and failed. SyncFail has run (see `syncFail`) before this is thrown. */
-export class SyncFailedError extends SyncHooksError {
-  override name = 'SyncFailedError';
+/** Where an operation that had started failed: the fields both sync and teardown errors carry. */
+export abstract class OperationFailedError extends SyncHooksError {
   readonly reason: FailureReason;
   readonly phase: EnginePhase;
   readonly wave?: number;
@@ -87,22 +86,31 @@ export class SyncFailedError extends SyncHooksError {
   readonly containers: ContainerFailure[];
   /** Tail of the failing hook's logs (first container that has some). */
   readonly logTail?: string;
-  readonly syncFail: SyncFailOutcome;
-  /** What was done before the failure (applied objects are the inventory even on failure). */
-  readonly result: SyncResult;
 
-  constructor(info: FailureInfo, syncFail: SyncFailOutcome, result: SyncResult) {
-    super(`Sync failed: ${describeFailure(info)}\n${describeSyncFail(syncFail)}`);
+  constructor(message: string, info: FailureInfo, hooks: HookResult[]) {
+    super(message);
     this.reason = info.reason;
     this.phase = info.phase;
     this.wave = info.wave;
     this.key = info.key;
     this.object = info.object;
     this.detail = info.detail;
-    this.hooks = result.hooks;
+    this.hooks = hooks;
     this.jobConditions = info.failure?.jobConditions;
     this.containers = info.failure?.containers ?? [];
     this.logTail = this.containers.find((c) => c.logTail)?.logTail;
+  }
+}
+
+/** A sync that started and failed. SyncFail has run (see `syncFail`) before this is thrown. */
+export class SyncFailedError extends OperationFailedError {
+  override name = 'SyncFailedError';
+  readonly syncFail: SyncFailOutcome;
+  /** What was done before the failure (applied objects are the inventory even on failure). */
+  readonly result: SyncResult;
+
+  constructor(info: FailureInfo, syncFail: SyncFailOutcome, result: SyncResult) {
+    super(`Sync failed: ${describeFailure(info)}\n${describeSyncFail(syncFail)}`, info, result.hooks);
     this.syncFail = syncFail;
     this.result = result;
   }
@@ -127,33 +135,13 @@ export class SyncCancelledError extends SyncFailedError {
 }
 
 /** A teardown that started and failed. `deleted` in `result` says how far it got. */
-export class TeardownFailedError extends SyncHooksError {
+export class TeardownFailedError extends OperationFailedError {
   override name = 'TeardownFailedError';
-  readonly reason: FailureReason;
-  readonly phase: EnginePhase;
-  readonly wave?: number;
-  readonly key?: string;
-  readonly object?: string;
-  readonly detail: string;
-  readonly hooks: HookResult[];
-  readonly jobConditions?: JobCondition[];
-  readonly containers: ContainerFailure[];
-  readonly logTail?: string;
   readonly result: TeardownResult;
 
   constructor(info: FailureInfo, result: TeardownResult) {
     const nothingDeleted = info.phase === 'PreDelete' ? '\nNothing was deleted.' : '';
-    super(`Teardown failed: ${describeFailure(info)}${nothingDeleted}`);
-    this.reason = info.reason;
-    this.phase = info.phase;
-    this.wave = info.wave;
-    this.key = info.key;
-    this.object = info.object;
-    this.detail = info.detail;
-    this.hooks = result.hooks;
-    this.jobConditions = info.failure?.jobConditions;
-    this.containers = info.failure?.containers ?? [];
-    this.logTail = this.containers.find((c) => c.logTail)?.logTail;
+    super(`Teardown failed: ${describeFailure(info)}${nothingDeleted}`, info, result.hooks);
     this.result = result;
   }
 }
