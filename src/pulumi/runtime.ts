@@ -7,9 +7,8 @@ import * as crypto from 'node:crypto';
 import { createKubeClient, formatEvent, KubeClient, SyncFailedError, SyncOptions } from '../engine';
 import { manifestProblems } from '../manifests';
 import { formatKey } from '../model';
-import { formatPlan, planSync } from '../plan';
-import { entryId, fromEntries, prepareManifests, InventoryEntry, planTeardownWithInventory, stableStringify, syncManifests, teardownManifests } from '../runner';
-import { formatTeardownPlan } from '../plan';
+import { formatPlan, formatTeardownPlan, planSync } from '../plan';
+import { entryId, prepareManifests, InventoryEntry, planTeardownWithInventory, stableStringify, syncManifests, teardownManifests } from '../runner';
 import { ChartInputs, ChartOutputs, summarizeHooks } from './inputs';
 
 /** Pulumi's marker for values unknown during preview. */
@@ -91,8 +90,6 @@ function outputs(inputs: ChartInputs, objects: InventoryEntry[], hooks: ChartOut
 async function sync(id: string, inputs: ChartInputs, previous: InventoryEntry[]): Promise<ChartOutputs> {
   const started = Date.now();
   const c = client(inputs);
-  const plan = planSync(prepareManifests(inputs.manifests), { previous: fromEntries(previous), defaultNamespace: inputs.namespace, prune: inputs.prune });
-  log(inputs.appName, `sync plan:\n${formatPlan(plan)}`);
   try {
     const { result, inventory } = await syncManifests(c, {
       manifests: inputs.manifests,
@@ -100,6 +97,7 @@ async function sync(id: string, inputs: ChartInputs, previous: InventoryEntry[])
       namespace: inputs.namespace,
       prune: inputs.prune,
       engine: engineOptions(inputs),
+      onPlan: (plan) => log(inputs.appName, `sync plan:\n${formatPlan(plan)}`),
     });
     return outputs(inputs, inventory, summarizeHooks(result.hooks), 'Succeeded', started);
   } catch (e) {
@@ -143,10 +141,14 @@ export async function read(id: string, props: ChartOutputs) {
 
 export async function remove(_id: string, props: ChartOutputs): Promise<void> {
   const c = client(props);
-  const plan = planTeardownWithInventory(props.manifests, props.objects ?? [], props.namespace);
-  log(props.appName, `teardown plan:\n${formatTeardownPlan(plan)}`);
   try {
-    await teardownManifests(c, { manifests: props.manifests, inventory: props.objects ?? [], namespace: props.namespace, engine: engineOptions(props) });
+    await teardownManifests(c, {
+      manifests: props.manifests,
+      inventory: props.objects ?? [],
+      namespace: props.namespace,
+      engine: engineOptions(props),
+      onPlan: (plan) => log(props.appName, `teardown plan:\n${formatTeardownPlan(plan)}`),
+    });
   } finally {
     c.close?.();
   }

@@ -5,7 +5,7 @@
 import { runSync, runTeardown, SyncFailedError, SyncOptions, SyncResult, TeardownOptions, TeardownResult } from '../engine';
 import type { KubeClient } from '../engine';
 import { validateManifests } from '../manifests';
-import { formatKey, keyOf, KubeObject, TeardownPlan } from '../model';
+import { formatKey, keyOf, KubeObject, SyncPlan, TeardownPlan } from '../model';
 import { namespaceDefaulter, planSync, planTeardown } from '../plan';
 import { prepareManifests } from './prepare';
 import { entriesFor, entryId, fromEntries, InventoryEntry, mergeEntries } from './inventory';
@@ -17,6 +17,8 @@ export interface SyncRequest {
   namespace?: string;
   prune?: boolean;
   engine?: SyncOptions;
+  /** Sees the plan before it runs (e.g. to print it). */
+  onPlan?: (plan: SyncPlan) => void;
 }
 
 export interface SyncOutcome {
@@ -31,18 +33,18 @@ export async function syncManifests(client: KubeClient, request: SyncRequest): P
   const previous = req.previous ?? [];
   const plan = planSync(req.manifests, { previous: fromEntries(previous), defaultNamespace: req.namespace, prune: req.prune ?? true });
   const planned = plan.steps.flatMap((s) => s.tasks).map((t) => t.object);
+  // What exists after the operation: previous objects not pruned (Prune=false, prune disabled:
+  // they still exist) plus what this sync applied.
+  const inventoryAfter = (r: SyncResult): InventoryEntry[] => {
+    const pruned = new Set(r.pruned.map(formatKey));
+    return mergeEntries(previous.filter((e) => !pruned.has(entryId(e))), entriesFor(r.applied, planned, previous));
+  };
+  req.onPlan?.(plan);
   try {
     const result = await runSync(client, plan, req.engine);
-    // Previous objects not pruned (Prune=false, prune disabled) stay in the inventory: they still exist.
-    const pruned = new Set(result.pruned.map(formatKey));
-    const survivors = previous.filter((e) => !pruned.has(entryId(e)));
-    return { result, inventory: mergeEntries(survivors, entriesFor(result.applied, planned, previous)) };
+    return { result, inventory: inventoryAfter(result) };
   } catch (e) {
-    if (e instanceof SyncFailedError) {
-      const pruned = new Set(e.result.pruned.map(formatKey));
-      const survivors = previous.filter((x) => !pruned.has(entryId(x)));
-      (e as SyncFailedError & { inventory?: InventoryEntry[] }).inventory = mergeEntries(survivors, entriesFor(e.result.applied, planned, previous));
-    }
+    if (e instanceof SyncFailedError) (e as SyncFailedError & { inventory?: InventoryEntry[] }).inventory = inventoryAfter(e.result);
     throw e;
   }
 }
@@ -53,18 +55,24 @@ export interface TeardownRequest {
   inventory?: InventoryEntry[];
   namespace?: string;
   engine?: TeardownOptions;
+  /** Sees the plan before it runs (e.g. to print it). */
+  onPlan?: (plan: TeardownPlan) => void;
 }
 
 export async function teardownManifests(client: KubeClient, request: TeardownRequest): Promise<TeardownResult> {
   const req = { ...request, manifests: prepareManifests(request.manifests) };
   validateManifests(req.manifests, { defaultNamespace: req.namespace });
-  const plan = planTeardownWithInventory(req.manifests, req.inventory ?? [], req.namespace);
+  const plan = teardownPlanOf(req.manifests, req.inventory ?? [], req.namespace);
+  req.onPlan?.(plan);
   return runTeardown(client, plan, req.engine);
 }
 
 /** Teardown plan of the manifests plus inventory objects no longer in them (applied earlier, never pruned). */
 export function planTeardownWithInventory(objects: KubeObject[], inventory: InventoryEntry[], namespace?: string): TeardownPlan {
-  const manifests = prepareManifests(objects);
+  return teardownPlanOf(prepareManifests(objects), inventory, namespace);
+}
+
+function teardownPlanOf(manifests: KubeObject[], inventory: InventoryEntry[], namespace?: string): TeardownPlan {
   const withNs = manifests.map(namespaceDefaulter(manifests, namespace));
   const ids = new Set(withNs.map((m) => formatKey(keyOf(m))));
   const extra = fromEntries(inventory).filter((o) => !ids.has(formatKey(keyOf(o))));
