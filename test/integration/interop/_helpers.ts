@@ -184,6 +184,28 @@ export function sink(lines: string[]): (line: string) => void {
   };
 }
 
+/**
+ * Runs a test body against a stack: on failure prints the cluster timeline and Pulumi's output;
+ * always stops the recorder, removes the stack and cleans up the namespace.
+ */
+export async function observe(
+  s: { rec: ClusterRecorder; out: string[]; t: TestStack; c: KubeClient; cleanup: () => Promise<void> },
+  body: () => Promise<void>,
+): Promise<void> {
+  try {
+    await body();
+  } catch (e) {
+    console.log(`cluster timeline:\n${s.rec.render()}\npulumi output:\n${s.out.join('')}`);
+    throw e;
+  } finally {
+    if (process.env.SYNC_HOOKS_SHOW_TIMELINE) console.log(`cluster timeline:\n${s.rec.render()}`);
+    s.rec.stop();
+    await removeStack(s.t);
+    await s.cleanup();
+    s.c.close?.();
+  }
+}
+
 export async function removeStack(t: TestStack): Promise<void> {
   await t.stack.workspace.removeStack(t.stack.name, { force: true }).catch(() => undefined);
   await t.cleanup();

@@ -7,7 +7,7 @@
 import * as k8s from '@pulumi/kubernetes';
 import { HookPhases } from '../../../src/interop';
 import { collect } from '../helpers/pulumi';
-import { argoHook, client, ClusterRecorder, interopStack, job, kubeconfigText, kubernetesProviderBin, removeStack, withNamespace } from './_helpers';
+import { argoHook, client, ClusterRecorder, interopStack, job, kubeconfigText, kubernetesProviderBin, withNamespace, observe } from './_helpers';
 
 let providerBin: string;
 beforeAll(async () => {
@@ -47,7 +47,7 @@ test('up: PreSync waves, then the Deployment, then PostSync after it is ready; d
   }, providerBin);
   const rec = new ClusterRecorder(c, ns).start();
   const out: string[] = [];
-  try {
+  await observe({ rec, out, t, c, cleanup }, async () => {
     const up = await t.stack.up({ onOutput: collect(out) });
     expect(up.summary.result).toBe('succeeded');
     await rec.waitFor('Job', 'smoke', 'deleted');
@@ -98,14 +98,5 @@ test('up: PreSync waves, then the Deployment, then PostSync after it is ready; d
     // ...and PostDelete starts only once the Deployment is gone.
     rec.before(['Deployment', 'web', 'deleted'], ['Job', 'farewell', 'created']);
     expect(await c.get({ apiVersion: 'apps/v1', kind: 'Deployment', namespace: ns, name: 'web' })).toBeUndefined();
-  } catch (e) {
-    console.log(`cluster timeline:\n${rec.render()}\npulumi output:\n${out.join('')}`);
-    throw e;
-  } finally {
-    if (process.env.SYNC_HOOKS_SHOW_TIMELINE) console.log(`cluster timeline:\n${rec.render()}`);
-    rec.stop();
-    await removeStack(t);
-    await cleanup();
-    c.close?.();
-  }
+  });
 });

@@ -1,7 +1,7 @@
 /** examples/kubernetes-interop, run as an inline program on the embedded cluster: up, then destroy. */
 import { interopExample } from '../../../examples/kubernetes-interop/program';
 import { uniqueName } from '../helpers/kube';
-import { client, ClusterRecorder, interopStack, kubeconfigText, kubernetesProviderBin, removeStack, sink } from './_helpers';
+import { client, ClusterRecorder, interopStack, kubeconfigText, kubernetesProviderBin, sink, observe } from './_helpers';
 
 let providerBin: string;
 beforeAll(async () => {
@@ -16,7 +16,10 @@ test('the interop example deploys with its hooks in order and tears down', async
   const t = await interopStack(async () => interopExample({ kubeconfig, namespace: ns }), providerBin);
   const rec = new ClusterRecorder(c, ns).start();
   const out: string[] = [];
-  try {
+  const cleanup = async () => {
+    await c.delete({ apiVersion: 'v1', kind: 'Namespace', name: ns }, { propagationPolicy: 'Background' }).catch(() => undefined);
+  };
+  await observe({ rec, out, t, c, cleanup }, async () => {
     const up = await t.stack.up({ onOutput: sink(out) });
     expect(up.summary.result).toBe('succeeded');
     const status = (hs: Array<{ name: string; status: string }>) => hs.map((h) => `${h.name}:${h.status}`);
@@ -38,14 +41,5 @@ test('the interop example deploys with its hooks in order and tears down', async
     rec.before(['Job', 'reports-export', 'complete'], ['Deployment', 'reports-reports', 'deleted']);
     rec.before(['Deployment', 'web', 'deleted'], ['Job', 'web-deregister', 'created']);
     expect(await c.get({ apiVersion: 'v1', kind: 'Namespace', name: ns }).then((n) => !n || !!n.metadata.deletionTimestamp)).toBe(true);
-  } catch (e) {
-    console.log(`cluster timeline:\n${rec.render()}\npulumi output:\n${out.join('')}`);
-    throw e;
-  } finally {
-    if (process.env.SYNC_HOOKS_SHOW_TIMELINE) console.log(`cluster timeline:\n${rec.render()}`);
-    rec.stop();
-    await removeStack(t);
-    await c.delete({ apiVersion: 'v1', kind: 'Namespace', name: ns }, { propagationPolicy: 'Background' }).catch(() => undefined);
-    c.close?.();
-  }
+  });
 });

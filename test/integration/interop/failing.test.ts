@@ -7,7 +7,7 @@ import * as k8s from '@pulumi/kubernetes';
 import { HookedChart, HookPhases } from '../../../src/interop';
 import { collect } from '../helpers/pulumi';
 import { writeChart } from './_chart';
-import { argoHook, client, ClusterRecorder, interopStack, job, kubeconfigText, kubernetesProviderBin, removeStack, withNamespace } from './_helpers';
+import { argoHook, client, ClusterRecorder, interopStack, job, kubeconfigText, kubernetesProviderBin, withNamespace, observe } from './_helpers';
 
 let providerBin: string;
 beforeAll(async () => {
@@ -34,7 +34,7 @@ test('a failing pre-install hook stops the chart: the Deployment is never create
   }, providerBin);
   const rec = new ClusterRecorder(c, ns).start();
   const out: string[] = [];
-  try {
+  await observe({ rec, out, t, c, cleanup }, async () => {
     await expect(t.stack.up({ onOutput: collect(out) })).rejects.toThrow(/PreSync|rel-migrate/);
     await rec.waitFor('Job', 'rel-migrate', 'failed');
     rec.before(['Job', 'rel-ok-first', 'complete'], ['Job', 'rel-migrate', 'created']);
@@ -50,16 +50,7 @@ test('a failing pre-install hook stops the chart: the Deployment is never create
 
     const destroy = await t.stack.destroy({ onOutput: collect(out) });
     expect(destroy.summary.result).toBe('succeeded');
-  } catch (e) {
-    console.log(`cluster timeline:\n${rec.render()}\npulumi output:\n${out.join('')}`);
-    throw e;
-  } finally {
-    if (process.env.SYNC_HOOKS_SHOW_TIMELINE) console.log(`cluster timeline:\n${rec.render()}`);
-    rec.stop();
-    await removeStack(t);
-    await cleanup();
-    c.close?.();
-  }
+  });
 });
 
 test('a failing wrapped resource starts the SyncFail hooks from the program (onError); PostSync never runs', async () => {
@@ -80,7 +71,7 @@ test('a failing wrapped resource starts the SyncFail hooks from the program (onE
   }, providerBin);
   const rec = new ClusterRecorder(c, ns).start();
   const out: string[] = [];
-  try {
+  await observe({ rec, out, t, c, cleanup }, async () => {
     await expect(t.stack.up({ onOutput: collect(out) })).rejects.toThrow();
     await rec.waitFor('Job', 'page-oncall', 'complete');
     rec.before(['Job', 'prepare', 'complete'], ['Job', 'work', 'created']);
@@ -93,16 +84,7 @@ test('a failing wrapped resource starts the SyncFail hooks from the program (onE
 
     const destroy = await t.stack.destroy({ onOutput: collect(out) });
     expect(destroy.summary.result).toBe('succeeded');
-  } catch (e) {
-    console.log(`cluster timeline:\n${rec.render()}\npulumi output:\n${out.join('')}`);
-    throw e;
-  } finally {
-    if (process.env.SYNC_HOOKS_SHOW_TIMELINE) console.log(`cluster timeline:\n${rec.render()}`);
-    rec.stop();
-    await removeStack(t);
-    await cleanup();
-    c.close?.();
-  }
+  });
 });
 
 test('a failing PreDelete hook stops pulumi destroy before any wrapped resource is deleted; PostDelete does not run', async () => {
@@ -118,7 +100,7 @@ test('a failing PreDelete hook stops pulumi destroy before any wrapped resource 
   }, providerBin);
   const rec = new ClusterRecorder(c, ns).start();
   const out: string[] = [];
-  try {
+  await observe({ rec, out, t, c, cleanup }, async () => {
     expect((await t.stack.up({ onOutput: collect(out) })).summary.result).toBe('succeeded');
     expect(rec.index('Job', 'export', 'created')).toBe(-1);
     await expect(t.stack.destroy({ onOutput: collect(out) })).rejects.toThrow(/export/);
@@ -127,13 +109,5 @@ test('a failing PreDelete hook stops pulumi destroy before any wrapped resource 
     expect(rec.index('Job', 'goodbye', 'created')).toBe(-1);
     const state = await t.stack.exportStack();
     expect((state.deployment.resources ?? []).map((r: { type: string }) => r.type)).toContain('kubernetes:core/v1:ConfigMap');
-  } catch (e) {
-    console.log(`cluster timeline:\n${rec.render()}\npulumi output:\n${out.join('')}`);
-    throw e;
-  } finally {
-    rec.stop();
-    await removeStack(t);
-    await cleanup();
-    c.close?.();
-  }
+  });
 });

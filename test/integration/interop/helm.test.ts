@@ -6,7 +6,7 @@ import * as k8s from '@pulumi/kubernetes';
 import { HookedChart } from '../../../src/interop';
 import { collect } from '../helpers/pulumi';
 import { writeChart } from './_chart';
-import { client, ClusterRecorder, interopStack, kubeconfigText, kubernetesProviderBin, removeStack, withNamespace } from './_helpers';
+import { client, ClusterRecorder, interopStack, kubeconfigText, kubernetesProviderBin, withNamespace, observe } from './_helpers';
 
 let providerBin: string;
 beforeAll(async () => {
@@ -36,7 +36,7 @@ test('helm.v4.Chart + HookedChart: pre-install hooks by weight, then the chart, 
   }, providerBin);
   const rec = new ClusterRecorder(c, ns).start();
   const out: string[] = [];
-  try {
+  await observe({ rec, out, t, c, cleanup }, async () => {
     const up = await t.stack.up({ onOutput: collect(out) });
     expect(up.summary.result).toBe('succeeded');
     await rec.waitFor('Job', 'rel-notify', 'deleted');
@@ -71,14 +71,5 @@ test('helm.v4.Chart + HookedChart: pre-install hooks by weight, then the chart, 
     const deleting = rec.index('Deployment', 'rel-web', 'deleting') >= 0 ? 'deleting' : 'deleted';
     rec.before(['Job', 'rel-backup', 'complete'], ['Deployment', 'rel-web', deleting]);
     expect(await c.get({ apiVersion: 'apps/v1', kind: 'Deployment', namespace: ns, name: 'rel-web' })).toBeUndefined();
-  } catch (e) {
-    console.log(`cluster timeline:\n${rec.render()}\npulumi output:\n${out.join('')}`);
-    throw e;
-  } finally {
-    if (process.env.SYNC_HOOKS_SHOW_TIMELINE) console.log(`cluster timeline:\n${rec.render()}`);
-    rec.stop();
-    await removeStack(t);
-    await cleanup();
-    c.close?.();
-  }
+  });
 });
