@@ -17,7 +17,7 @@ import {
   SYNC_OPTIONS,
 } from '../../../src/model';
 import { HookJob, HookValidationError } from '../../../src/constructs';
-import { ShopChart } from '../../../examples/constructs-only/shop-chart';
+import { ShopChart } from '../../../examples/shop/chart';
 import { newChart, only } from './_helpers';
 
 const ARGO_PREFIX = 'argocd.argoproj.io/';
@@ -43,7 +43,7 @@ function argoAnnotationProblems(obj: KubeObject): string[] {
   return out;
 }
 
-describe('the seeds scenario (examples/constructs-only)', () => {
+describe('the seeds scenario (examples/shop, the app `npm start` deploys)', () => {
   const objs: KubeObject[] = new ShopChart(new App(), 'shop').toJson();
   const byName = (n: string) => objs.find((o) => (o.metadata.name ?? o.metadata.generateName) === n)!;
 
@@ -63,21 +63,33 @@ describe('the seeds scenario (examples/constructs-only)', () => {
       }),
     );
     const none = { keep: false, noPrune: false };
+    const kept = { keep: true, noPrune: true };
+    const plain = { phases: [], wave: 0, policies: [], ...none };
     expect(summary).toEqual({
-      'Job/db-migrate': { phases: ['PreSync'], wave: 0, policies: ['HookSucceeded'], ...none },
-      'Deployment/web': { phases: [], wave: 0, policies: [], ...none },
-      'Service/web': { phases: [], wave: 1, policies: [], ...none },
-      'PersistentVolumeClaim/shop-backups': { phases: [], wave: 0, policies: [], keep: true, noPrune: true },
+      'Namespace/shop': plain,
+      'Secret/slack-webhook': { ...plain, wave: -1 },
+      'Job/db-migrate': { phases: ['PreSync'], wave: 0, policies: [], ...none },
+      'Deployment/web': plain,
+      'Service/web': { ...plain, wave: 1 },
+      'Namespace/shop-data': { ...plain, ...kept },
+      'PersistentVolume/shop-backups': { ...plain, ...kept },
+      'PersistentVolumeClaim/shop-backups': { ...plain, ...kept },
       'Job/slack-notification-': { phases: ['PostSync'], wave: 0, policies: ['HookSucceeded'], ...none },
-      'Job/cleanup-job': { phases: ['PostSync'], wave: 5, policies: ['HookFailed'], ...none },
-      'Job/shop-failure-alert': { phases: ['SyncFail'], wave: 0, policies: [], ...none },
-      'Job/shop-final-backup': { phases: ['PreDelete'], wave: 0, policies: [], ...none },
+      'Job/cleanup': { phases: ['PostSync'], wave: 5, policies: ['HookFailed'], ...none },
+      'Job/failure-alert': { phases: ['SyncFail'], wave: 0, policies: [], ...none },
+      'Job/db-backup': { phases: ['PreDelete'], wave: 0, policies: ['HookSucceeded'], ...none },
+      'Job/dns-cleanup': { phases: ['PostDelete'], wave: 0, policies: ['HookSucceeded'], ...none },
     });
   });
 
-  test('the notification uses generateName only; every object is in the namespace', () => {
+  test('the notification uses generateName only; hooks and workloads are in their namespaces', () => {
     expect(byName('slack-notification-').metadata).not.toHaveProperty('name');
-    for (const o of objs) expect(o.metadata.namespace).toBe('shop');
+    const ns = (kind: string, name: string) => objs.find((o) => o.kind === kind && (o.metadata.name ?? o.metadata.generateName) === name)!.metadata.namespace;
+    expect(ns('Job', 'db-backup')).toBe('shop-data');
+    expect(ns('PersistentVolumeClaim', 'shop-backups')).toBe('shop-data');
+    expect(ns('Job', 'dns-cleanup')).toBe('default');
+    for (const n of ['db-migrate', 'slack-notification-', 'cleanup', 'failure-alert']) expect(ns('Job', n)).toBe('shop');
+    expect(ns('Deployment', 'web')).toBe('shop');
   });
 });
 
