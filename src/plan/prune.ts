@@ -3,7 +3,10 @@
  * manifests. Hooks are never pruned. Waves are reversed by swapping the unique prune waves
  * symmetrically (first↔last, …), so objects created late are removed first; `PruneLast=true`
  * moves a prune to (highest Sync wave, at least 0) + 1, after everything else. `Prune=false`
- * objects are left in place with a warning.
+ * objects (and every candidate when pruning is disabled) are left in place with a warning, but,
+ * as in gitops-engine (`getSyncTasks` in `pkg/sync/sync_context.go` keeps them among the prune
+ * tasks and `pruneObject` skips them: PruneSkipped), they still count when the prune waves are
+ * reversed and when the PruneLast wave is computed.
  */
 import { formatKey, KubeObject, PlanTask, PlanWarning } from '../model';
 import { inspect, label } from './inspect';
@@ -22,6 +25,8 @@ export interface PruneInput {
 interface Candidate {
   task: PlanTask;
   pruneLast: boolean;
+  /** Why the object stays (PruneSkipped in Argo CD); undefined: it is pruned. */
+  skipped?: string;
 }
 
 /** Swaps unique waves symmetrically: with waves [a < b < c], a→c, b→b, c→a. */
@@ -39,16 +44,10 @@ function candidates(input: PruneInput, warnings: PlanWarning[]): Candidate[] {
     const k = formatKey(key);
     if (input.currentKeys.has(k) || seen.has(k) || info.source !== 'none') continue;
     seen.add(k);
-    if (info.pruneDisabled) {
-      warnings.push({ key, message: `${label(key)}: not pruned: Prune=false` });
-      continue;
-    }
-    if (!input.prune) {
-      warnings.push({ key, message: `${label(key)}: not pruned: pruning is disabled` });
-      continue;
-    }
+    const skipped = info.pruneDisabled ? 'Prune=false' : !input.prune ? 'pruning is disabled' : undefined;
+    if (skipped) warnings.push({ key, message: `${label(key)}: not pruned: ${skipped}` });
     const task: PlanTask = { id: `prune:${k}`, phase: 'Sync', wave: info.wave, action: 'prune', isHook: false, key, object, deletePolicies: [] };
-    out.push({ task, pruneLast: info.pruneLast });
+    out.push({ task, pruneLast: info.pruneLast, ...(skipped ? { skipped } : {}) });
   }
   return out;
 }
@@ -61,6 +60,7 @@ export function planPrunes(input: PruneInput): { tasks: PlanTask[]; warnings: Pl
   const reversed = found.map((c) => ({ ...c, task: { ...c.task, wave: swap.get(c.task.wave) ?? c.task.wave } }));
   const syncWaves = [...input.applyTasks, ...reversed.map((c) => c.task)].filter((t) => t.phase === 'Sync').map((t) => t.wave);
   const lastWave = Math.max(0, ...syncWaves) + 1;
-  const tasks = reversed.map((c) => (c.pruneLast ? { ...c.task, wave: lastWave } : c.task));
+  // Skipped candidates shaped the waves above; they are dropped only now (never deleted).
+  const tasks = reversed.filter((c) => !c.skipped).map((c) => (c.pruneLast ? { ...c.task, wave: lastWave } : c.task));
   return { tasks, warnings };
 }

@@ -46,6 +46,29 @@ describe('planSync prune (spec §2.7)', () => {
     expect(messages(plan)).toEqual(['Secret shop/precious: not pruned: Prune=false']);
   });
 
+  // gitops-engine `getSyncTasks` (pkg/sync/sync_context.go) reverses the waves of every prune task,
+  // Prune=false ones included; `pruneObject` skips those only when it comes to delete them.
+  test('Prune=false objects still take part in the wave reversal (issue 13 example: w1, new3, w0)', () => {
+    const keep = { 'argocd.argoproj.io/sync-options': 'Prune=false', 'argocd.argoproj.io/sync-wave': '5' };
+    const plan = planSync([obj('ConfigMap', 'hq-new3', { ann: waveAnn(3) })], {
+      previous: [obj('ConfigMap', 'hq-w0', { ann: waveAnn(0) }), obj('ConfigMap', 'hq-w1', { ann: waveAnn(1) }), obj('ConfigMap', 'hq-keep5', { ann: keep })],
+    });
+    expect(order(plan)).toEqual(['Sync/1/prune/ConfigMap/hq-w1', 'Sync/3/apply/ConfigMap/hq-new3', 'Sync/5/prune/ConfigMap/hq-w0']);
+    expect(messages(plan)).toEqual(['ConfigMap hq-keep5: not pruned: Prune=false']);
+  });
+
+  test('a Prune=false object reversed to the highest wave moves the PruneLast wave, as in gitops-engine', () => {
+    const plan = planSync([], {
+      previous: [
+        obj('Secret', 'keep', { ann: { 'argocd.argoproj.io/sync-options': 'Prune=false', 'argocd.argoproj.io/sync-wave': '-2' } }),
+        obj('Secret', 'a', { ann: waveAnn(7) }),
+        obj('Secret', 'last', { ann: { 'argocd.argoproj.io/sync-options': 'PruneLast=true' } }),
+      ],
+    });
+    // waves {-2, 0, 7}: keep -2→7, last 0→0, a 7→-2; the last Sync wave is 7 (keep's), so PruneLast goes to 8.
+    expect(order(plan)).toEqual(['Sync/-2/prune/Secret/a', 'Sync/8/prune/Secret/last']);
+  });
+
   test('prune: false reports candidates instead of pruning them', () => {
     const plan = planSync([], { previous: [obj('Secret', 'old')], prune: false });
     expect(order(plan)).toEqual([]);
