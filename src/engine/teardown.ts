@@ -57,6 +57,13 @@ async function runHookSteps(op: Operation, phase: EnginePhase, steps: PlanStep[]
   op.emit({ type: 'phase.finished', phase, durationMs: Date.now() - t0 });
 }
 
+const isNamespace = (o: KubeObject) => o.kind === 'Namespace' && o.apiVersion === 'v1';
+
+/** The objects of a delete wave in two parts: everything else, then its Namespaces. */
+export function namespacesLast(objects: readonly KubeObject[]): KubeObject[][] {
+  return [objects.filter((o) => !isNamespace(o)), objects.filter(isNamespace)].filter((p) => p.length > 0);
+}
+
 async function deleteWaves(op: Operation, waves: TeardownPlan['deleteWaves']): Promise<void> {
   if (!waves.length) return;
   const t0 = Date.now();
@@ -67,15 +74,19 @@ async function deleteWaves(op: Operation, waves: TeardownPlan['deleteWaves']): P
     op.wave = wave.wave;
     const where = { phase: 'Delete' as const, wave: wave.wave };
     op.emit({ type: 'wave.started', ...where, objects: wave.objects.length });
-    await mapLimit(
-      wave.objects,
-      op.o.concurrency,
-      async (obj) => {
-        await deleteAndWait(op, obj, where, 'teardown', 'DeleteFailed');
-        op.deleted.push(keyOf(obj));
-      },
-      op.signal,
-    );
+    // As the plan lists them: a Namespace only once the rest of its wave is gone (deleting it
+    // first would let the namespace controller remove its contents behind our back).
+    for (const part of namespacesLast(wave.objects)) {
+      await mapLimit(
+        part,
+        op.o.concurrency,
+        async (obj) => {
+          await deleteAndWait(op, obj, where, 'teardown', 'DeleteFailed');
+          op.deleted.push(keyOf(obj));
+        },
+        op.signal,
+      );
+    }
     op.emit({ type: 'wave.finished', ...where, durationMs: Date.now() - w0 });
   }
   op.emit({ type: 'phase.finished', phase: 'Delete', durationMs: Date.now() - t0 });

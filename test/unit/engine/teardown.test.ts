@@ -99,3 +99,18 @@ test('objects already gone, or of kinds no longer served, count as deleted', asy
   expect(r.deleted.map((k) => k.name).sort()).toEqual(['never-created', 'w']);
   fake.dispose();
 });
+
+test('a Namespace is deleted only once the other objects of its delete wave are gone, as the plan lists it (issue 13 item 4)', async () => {
+  const fake = fakeCluster();
+  fake.deletionDelayMs = 30;
+  const objs: KubeObject[] = [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'team' } }, configMap('a'), deployment('web')].map((o) =>
+    o.kind === 'Namespace' ? o : { ...o, metadata: { ...o.metadata, namespace: 'team' } },
+  );
+  for (const o of objs) fake.seed(o);
+  const plan = planTeardown(objs);
+  expect(plan.deleteWaves).toHaveLength(1);
+  await runTeardown(fake, plan, fast);
+  expect(fake.seqOf('delete', 'Namespace//team')).toBeGreaterThan(fake.seqOf('removed', 'ConfigMap/team/a'));
+  expect(fake.seqOf('delete', 'Namespace//team')).toBeGreaterThan(fake.seqOf('removed', 'Deployment/team/web'));
+  fake.dispose();
+});
