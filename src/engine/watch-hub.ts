@@ -53,6 +53,8 @@ export class WatchHub {
       clearTimeout(ch.idle);
       ch.idle = undefined;
     }
+    // A channel whose watch is closed with no retry pending would never deliver events again.
+    if (!ch.handle && !ch.retry) this.open(ch);
     const set = ch.subs.get(ref.name) ?? new Set<Subscriber>();
     set.add(sub);
     ch.subs.set(ref.name, set);
@@ -113,8 +115,11 @@ export class WatchHub {
         const delay = routine ? 0 : Math.min(this.pollIntervalMs * ch.failures, MAX_RETRY_MS);
         ch.retry = setTimeout(() => {
           ch.retry = undefined;
-          if (this.closed || ch.subs.size === 0) return;
-          this.open(ch);
+          if (this.closed) return;
+          // Nobody listens any more: forget the channel, so the next subscriber opens a fresh watch
+          // (kept, it would stay closed and broken, and its waiters would only poll).
+          if (ch.subs.size === 0) this.drop(`${ch.apiVersion}|${ch.kind}|${ch.namespace ?? ''}`, ch);
+          else this.open(ch);
         }, delay);
       },
       // Established: anything deleted before now produced no DELETED event, so subscribers re-read.
