@@ -21,10 +21,19 @@ function groupKind(o: KubeObject): string {
   return `${o.apiVersion.includes('/') ? o.apiVersion.split('/')[0] : ''}/${o.kind}`;
 }
 
-/** Waiting message when the object's controller has not caught up with its spec, else undefined. */
-export function staleGeneration(o: KubeObject): string | undefined {
-  const gen = o.metadata?.generation;
+/**
+ * Waiting message when the object's controller has not caught up with its spec, else undefined.
+ * `appliedGeneration` is the generation our apply returned: an event carrying an older
+ * `metadata.generation` predates the apply (a late watch event), and `status.observedGeneration`
+ * must reach the applied generation, not just the event's own.
+ */
+export function staleGeneration(o: KubeObject, appliedGeneration?: number): string | undefined {
+  const own = o.metadata?.generation;
   const observed = o.status?.observedGeneration;
+  if (typeof appliedGeneration === 'number' && typeof own === 'number' && own < appliedGeneration) {
+    return `waiting for generation ${appliedGeneration} (seen ${own}, from before the apply)`;
+  }
+  const gen = typeof appliedGeneration === 'number' ? Math.max(appliedGeneration, own ?? 0) : own;
   if (gen === undefined) return undefined;
   if (observed === undefined) {
     return GENERATION_TRACKING.has(groupKind(o)) ? `waiting for the controller to observe generation ${gen}` : undefined;
@@ -43,8 +52,9 @@ export function hookState(o: KubeObject): TaskState {
   return { state, message: h ? h.message : `${o.kind} created` };
 }
 
-export function resourceState(o: KubeObject): TaskState {
-  const stale = staleGeneration(o);
+/** `appliedGeneration`: see staleGeneration. */
+export function resourceState(o: KubeObject, appliedGeneration?: number): TaskState {
+  const stale = staleGeneration(o, appliedGeneration);
   if (stale) return { state: 'Running', message: stale };
   const h = healthOf(o);
   const state = resourceOperationState(h);

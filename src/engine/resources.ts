@@ -12,6 +12,8 @@ export interface Applied {
   task: PlanTask;
   ref: ObjectRef;
   uid?: string;
+  /** `metadata.generation` our apply returned: the gate waits for the controller to observe it. */
+  generation?: number;
   /** When the apply returned (for the readiness duration). */
   at: number;
 }
@@ -24,7 +26,7 @@ export async function applyResource(op: Operation, task: PlanTask): Promise<Appl
     const live = await op.client.apply(obj);
     op.recordApplied(keyOf(obj));
     op.emit({ type: 'object.applied', phase: task.phase, wave: task.wave, key, object: describe(obj) });
-    return { task, ref: refOf(obj), uid: live.metadata?.uid, at: Date.now() };
+    return { task, ref: refOf(obj), uid: live.metadata?.uid, generation: live.metadata?.generation, at: Date.now() };
   } catch (err) {
     throw new StepFailure({ reason: 'ApplyFailed', phase: task.phase, wave: task.wave, key, object: describe(obj), detail: (err as Error).message });
   }
@@ -72,7 +74,7 @@ export async function awaitResource(op: Operation, a: Applied, signal: AbortSign
     ref,
     (obj) => {
       if (!obj || (a.uid && obj.metadata.uid !== a.uid)) return { done: true, value: { state: 'Missing', message: 'the object was deleted while waiting for it to become healthy' } };
-      const s = resourceState(obj);
+      const s = resourceState(obj, a.generation);
       return s.state === 'Running' ? { done: false, message: s.message } : { done: true, value: s };
     },
     { signal, onProgress: (m) => op.emit({ type: 'object.waiting', ...about, message: m }) },
