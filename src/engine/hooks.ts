@@ -133,7 +133,8 @@ export type HookOutcome = 'Succeeded' | 'Failed' | 'Aborted';
 
 /**
  * Waits for a hook to complete (or its deadline). Records the result, removes the hook finalizer,
- * collects failure details and emits hook.succeeded / hook.failed. Never rejects: an aborted wait
+ * collects failure details and emits hook.succeeded / hook.failed; a hook past its deadline is
+ * then terminated (deleted, hook.terminated). Never rejects: an aborted wait
  * resolves 'Aborted' with the hook still Running (the caller terminates it).
  */
 export async function awaitHook(op: Operation, run: HookRun, signal: AbortSignal): Promise<HookOutcome> {
@@ -172,6 +173,13 @@ export async function awaitHook(op: Operation, run: HookRun, signal: AbortSignal
   }
   run.failure = await collectFailureDetails(op.client, live ?? (await op.client.get(run.ref).catch(() => undefined)), op.o.logTailLines);
   op.emit({ type: 'hook.failed', ...about, durationMs, message: message ?? 'failed' });
+  if (run.timedOut) {
+    // Past its deadline the hook is not left running (a Job without activeDeadlineSeconds would
+    // run forever): it is deleted now, its details having been read above.
+    run.message = `${message}; terminated`;
+    await removeHook(op, run, 'terminate');
+    op.emit({ type: 'hook.terminated', ...about, durationMs: Date.now() - run.startedAtMs });
+  }
   return 'Failed';
 }
 
