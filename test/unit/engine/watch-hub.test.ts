@@ -32,7 +32,7 @@ test('a watch whose retry fires while nobody subscribes is re-opened for the nex
 
     // The next waiter must get a live watch again, not a channel that stays closed (polling only).
     const seen: string[] = [];
-    hub.subscribe(REF, { onObject: (o) => o && seen.push(o.data?.k), onResync: () => undefined });
+    hub.subscribe(REF, { onObject: (o) => o && seen.push(String((o.data as Record<string, string>).k)), onResync: () => undefined });
     await until(() => fake.openWatchCount() === 1, 'the watch to be re-opened');
     await until(() => !hub.isBroken(REF), 'the channel to be healthy');
     await fake.apply(configMap('cm', { data: { k: 'changed' } }));
