@@ -49,7 +49,7 @@ function loadUndici(): any {
 }
 
 /** Loads a KubeConfig from a file path, a YAML string, or (undefined) the default (`KUBECONFIG`, ~/.kube/config). */
-function loadKubeConfig(pathOrYaml?: string): any {
+function loadKubeConfig(pathOrYaml?: string, context?: string): any {
   const { KubeConfig } = loadClientNode();
   const kc = new KubeConfig();
   if (pathOrYaml === undefined || pathOrYaml === '') {
@@ -64,6 +64,10 @@ function loadKubeConfig(pathOrYaml?: string): any {
   else if (/\n/.test(pathOrYaml) || /^\s*(apiVersion|clusters|kind)\s*:/m.test(pathOrYaml)) kc.loadFromString(pathOrYaml);
   else if (fs.existsSync(pathOrYaml)) kc.loadFromFile(pathOrYaml);
   else throw new Error(`kubeconfig "${pathOrYaml}" is neither an existing file nor kubeconfig YAML`);
+  if (context) {
+    if (!kc.getContextObject(context)) throw new Error(`kubeconfig has no context "${context}"`);
+    kc.setCurrentContext(context);
+  }
   if (!kc.getCurrentCluster()) throw new Error('kubeconfig has no current cluster');
   return kc;
 }
@@ -305,6 +309,7 @@ class RestKubeClient implements KubeClient {
  * A `KubeClient` for the cluster of a kubeconfig given as a file path or YAML text; without an
  * argument, client-node's default (`KUBECONFIG`, then `~/.kube/config`, then in-cluster).
  */
-export function createKubeClient(kubeconfigPathOrYaml?: string): KubeClient {
-  return new RestKubeClient(loadKubeConfig(kubeconfigPathOrYaml));
+/** `context` selects a kubeconfig context other than the current one. */
+export function createKubeClient(kubeconfigPathOrYaml?: string, context?: string): KubeClient {
+  return new RestKubeClient(loadKubeConfig(kubeconfigPathOrYaml, context));
 }

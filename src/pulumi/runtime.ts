@@ -4,11 +4,12 @@
  * installed engine, not code frozen into the state.
  */
 import * as crypto from 'node:crypto';
-import { createKubeClient, formatEvent, KubeClient, SyncFailedError, SyncOptions } from '../engine';
+import { createKubeClient, EngineEvent, formatEvent, KubeClient, SyncFailedError, SyncOptions } from '../engine';
 import { manifestProblems } from '../manifests';
 import { formatKey } from '../model';
 import { formatPlan, formatTeardownPlan, planSync } from '../plan';
 import { entryId, prepareManifests, InventoryEntry, planTeardownWithInventory, stableStringify, syncManifests, teardownManifests } from '../runner';
+import { compactRenderer, syncPlanSummary, teardownPlanSummary } from './compact';
 import { ChartInputs, ChartOutputs, summarizeHooks } from './inputs';
 
 /** Pulumi's marker for values unknown during preview. */
@@ -18,25 +19,59 @@ function hasUnknown(v: unknown): boolean {
   return JSON.stringify(v ?? null).includes(UNKNOWN);
 }
 
-function log(app: string, line: string): void {
-  process.stdout.write(`[${app}] ${line}\n`);
+/**
+ * What the host of these functions provides. The dynamic provider passes nothing (every line goes
+ * to stdout, which Pulumi shows); the native provider plugin (src/provider) routes lines to the
+ * engine's log with the resource's URN, cancels through `signal` and bounds the operation by
+ * `customTimeouts`.
+ */
+export interface RuntimeContext {
+  /** Receives progress lines. `ephemeral` lines are status updates a UI may replace. Default: stdout. */
+  log?: (line: string, opts?: { ephemeral?: boolean }) => void;
+  /** Aborts a running sync (running hooks are terminated, SyncFail runs) or teardown. */
+  signal?: AbortSignal;
+  /** Upper bound of the whole sync or teardown in ms (`customTimeouts`), on top of `timeouts.sync`. */
+  timeoutMs?: number;
+  /** Kubeconfig (contents or path) used when the inputs carry none (the native provider's configuration). */
+  kubeconfig?: string;
+  /** Kubeconfig context (the native provider's configuration). */
+  context?: string;
+  /**
+   * Compact output: `check` prints no plan (the host shows it once, in preview), the operation
+   * prints a one-line plan summary instead of the table, and events are rendered by
+   * `compactRenderer` (status updates are `ephemeral`). Default false: every event, every plan.
+   */
+  compact?: boolean;
 }
 
-function client(inputs: ChartInputs): KubeClient {
-  return createKubeClient(inputs.kubeconfig || undefined);
+type Log = (line: string, opts?: { ephemeral?: boolean }) => void;
+
+function logger(app: string, ctx: RuntimeContext): Log {
+  return ctx.log ?? ((line) => process.stdout.write(`[${app}] ${line}\n`));
 }
 
-function engineOptions(inputs: ChartInputs): SyncOptions {
+function client(inputs: ChartInputs, ctx: RuntimeContext = {}): KubeClient {
+  return createKubeClient(inputs.kubeconfig || ctx.kubeconfig || undefined, ctx.context);
+}
+
+function engineOptions(inputs: ChartInputs, ctx: RuntimeContext = {}): SyncOptions {
   const t = inputs.timeouts ?? {};
+  const log = logger(inputs.appName, ctx);
+  const render = ctx.compact ? compactRenderer() : (e: EngineEvent) => ({ line: formatEvent(e), ephemeral: false });
+  const sync = (t.sync ?? 1800) * 1000;
   return {
-    onEvent: (e) => log(inputs.appName, formatEvent(e)),
-    timeoutMs: (t.sync ?? 1800) * 1000,
+    onEvent: (e) => {
+      const r = render(e);
+      if (r) log(r.line, { ephemeral: r.ephemeral });
+    },
+    signal: ctx.signal,
+    timeoutMs: ctx.timeoutMs ? Math.min(sync, ctx.timeoutMs) : sync,
     hookTimeoutMs: (t.hook ?? 600) * 1000,
     syncFailTimeoutMs: (t.syncFail ?? 600) * 1000,
   };
 }
 
-export async function check(olds: Partial<ChartInputs>, news: ChartInputs) {
+export async function check(olds: Partial<ChartInputs>, news: ChartInputs, ctx: RuntimeContext = {}) {
   if (hasUnknown(news.manifests) || hasUnknown(news.namespace)) return { inputs: news };
   const manifests = prepareManifests(news.manifests ?? []);
   const failures = manifestProblems(manifests, { defaultNamespace: news.namespace }).map((p) => ({
@@ -44,10 +79,11 @@ export async function check(olds: Partial<ChartInputs>, news: ChartInputs) {
     reason: `${p.object}: ${p.field ? `${p.field}: ` : ''}${p.message}`,
   }));
   // `pulumi preview` (and up) show what a new or changed chart will do, for up and for destroy.
-  if (failures.length === 0 && (!olds?.manifests || stableStringify(olds.manifests) !== stableStringify(news.manifests))) {
+  const log = logger(news.appName, ctx);
+  if (!ctx.compact && failures.length === 0 && (!olds?.manifests || stableStringify(olds.manifests) !== stableStringify(news.manifests))) {
     const plan = planSync(manifests, { defaultNamespace: news.namespace, prune: false });
-    log(news.appName, `plan for pulumi up (prunes are added against the last sync):\n${formatPlan(plan)}`);
-    log(news.appName, `plan for pulumi destroy:\n${formatTeardownPlan(planTeardownWithInventory(manifests, [], news.namespace))}`);
+    log(`plan for pulumi up (prunes are added against the last sync):\n${formatPlan(plan)}`);
+    log(`plan for pulumi destroy:\n${formatTeardownPlan(planTeardownWithInventory(manifests, [], news.namespace))}`);
   }
   return { inputs: news, failures };
 }
@@ -58,7 +94,8 @@ function desiredKeys(inputs: ChartInputs): string[] {
   return plan.steps.flatMap((s) => s.tasks).filter((t) => !t.isHook && t.action === 'apply').map((t) => formatKey(t.key));
 }
 
-export async function diff(_id: string, olds: ChartOutputs, news: ChartInputs & { __provider?: string }) {
+/** Why the next `pulumi up` must sync: names of the inputs that changed, `lastSync` (failed) and `objects` (drift). */
+export function changedFields(olds: ChartOutputs, news: ChartInputs & { __provider?: string }): string[] {
   const changed: string[] = [];
   if (stableStringify(olds.manifests) !== stableStringify(news.manifests)) changed.push('manifests');
   if (stableStringify(olds.triggers ?? []) !== stableStringify(news.triggers ?? [])) changed.push('triggers');
@@ -74,7 +111,12 @@ export async function diff(_id: string, olds: ChartOutputs, news: ChartInputs & 
   }
   const provider = (olds as { __provider?: string }).__provider;
   if (provider !== undefined && news.__provider !== undefined && provider !== news.__provider) changed.push('__provider');
-  if (changed.length > 0) log(news.appName, `changed: ${changed.join(', ')}: the next pulumi up runs a sync`);
+  return changed;
+}
+
+export async function diff(_id: string, olds: ChartOutputs, news: ChartInputs & { __provider?: string }, ctx: RuntimeContext = {}) {
+  const changed = changedFields(olds, news);
+  if (changed.length > 0) logger(news.appName, ctx)(`changed: ${changed.join(', ')}: the next pulumi up runs a sync`);
   return { changes: changed.length > 0, replaces: [], deleteBeforeReplace: false, stables: [] as string[] };
 }
 
@@ -87,17 +129,18 @@ function outputs(inputs: ChartInputs, objects: InventoryEntry[], hooks: ChartOut
   };
 }
 
-async function sync(id: string, inputs: ChartInputs, previous: InventoryEntry[]): Promise<ChartOutputs> {
+async function sync(id: string, inputs: ChartInputs, previous: InventoryEntry[], ctx: RuntimeContext): Promise<ChartOutputs> {
   const started = Date.now();
-  const c = client(inputs);
+  const c = client(inputs, ctx);
+  const log = logger(inputs.appName, ctx);
   try {
     const { result, inventory } = await syncManifests(c, {
       manifests: inputs.manifests,
       previous,
       namespace: inputs.namespace,
       prune: inputs.prune,
-      engine: engineOptions(inputs),
-      onPlan: (plan) => log(inputs.appName, `sync plan:\n${formatPlan(plan)}`),
+      engine: engineOptions(inputs, ctx),
+      onPlan: (plan) => log(ctx.compact ? syncPlanSummary(plan) : `sync plan:\n${formatPlan(plan)}`),
     });
     return outputs(inputs, inventory, summarizeHooks(result.hooks), 'Succeeded', started);
   } catch (e) {
@@ -114,24 +157,24 @@ async function sync(id: string, inputs: ChartInputs, previous: InventoryEntry[])
   }
 }
 
-export async function create(inputs: ChartInputs) {
+export async function create(inputs: ChartInputs, ctx: RuntimeContext = {}) {
   const id = `${inputs.appName}-${crypto.randomBytes(4).toString('hex')}`;
-  return { id, outs: await sync(id, inputs, []) };
+  return { id, outs: await sync(id, inputs, [], ctx) };
 }
 
-export async function update(id: string, olds: ChartOutputs, news: ChartInputs) {
-  return { outs: await sync(id, news, olds.objects ?? []) };
+export async function update(id: string, olds: ChartOutputs, news: ChartInputs, ctx: RuntimeContext = {}) {
+  return { outs: await sync(id, news, olds.objects ?? [], ctx) };
 }
 
 /** `pulumi refresh`: objects deleted out of band disappear from `objects` (drift); the next `up` repairs them. */
-export async function read(id: string, props: ChartOutputs) {
-  const c = client(props);
+export async function read(id: string, props: ChartOutputs, ctx: RuntimeContext = {}) {
+  const c = client(props, ctx);
   try {
     const present: InventoryEntry[] = [];
     for (const e of props.objects ?? []) {
       const live = await c.get({ apiVersion: e.apiVersion, kind: e.kind, namespace: e.namespace, name: e.name });
       if (live && !live.metadata.deletionTimestamp) present.push(e);
-      else log(props.appName, `drift: ${e.kind} ${e.namespace ? `${e.namespace}/` : ''}${e.name} is missing from the cluster`);
+      else logger(props.appName, ctx)(`drift: ${e.kind} ${e.namespace ? `${e.namespace}/` : ''}${e.name} is missing from the cluster`);
     }
     return { id, props: { ...props, objects: present } };
   } finally {
@@ -139,15 +182,16 @@ export async function read(id: string, props: ChartOutputs) {
   }
 }
 
-export async function remove(_id: string, props: ChartOutputs): Promise<void> {
-  const c = client(props);
+export async function remove(_id: string, props: ChartOutputs, ctx: RuntimeContext = {}): Promise<void> {
+  const c = client(props, ctx);
+  const log = logger(props.appName, ctx);
   try {
     await teardownManifests(c, {
       manifests: props.manifests,
       inventory: props.objects ?? [],
       namespace: props.namespace,
-      engine: engineOptions(props),
-      onPlan: (plan) => log(props.appName, `teardown plan:\n${formatTeardownPlan(plan)}`),
+      engine: engineOptions(props, ctx),
+      onPlan: (plan) => log(ctx.compact ? teardownPlanSummary(plan) : `teardown plan:\n${formatTeardownPlan(plan)}`),
     });
   } finally {
     c.close?.();

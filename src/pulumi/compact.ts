@@ -1,0 +1,91 @@
+/**
+ * Compact rendering of engine events for `pulumi up`: what a user wants to read afterwards stays
+ * (hooks finishing, prunes, SyncFail, warnings, one summary line), the rest is a status update
+ * (`ephemeral`) that a UI shows while it is current and then drops. Hosts that cannot show status
+ * updates (the dynamic provider prints to stdout) leave ephemeral lines out.
+ */
+import { EngineEvent, formatEvent } from '../engine';
+import type { SyncPlan, TeardownPlan } from '../model';
+
+export interface RenderedLine {
+  line: string;
+  ephemeral?: boolean;
+}
+
+function secs(ms: number): string {
+  return `${(ms / 1000).toFixed(1)}s`;
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+/** A stateful renderer for one operation: counts what happened for the closing summary. */
+export function compactRenderer(): (e: EngineEvent) => RenderedLine | undefined {
+  let applied = 0;
+  let pruned = 0;
+  let deleted = 0;
+  const hooks = { succeeded: 0, failed: 0, terminated: 0 };
+  const summary = (): string => {
+    const parts: string[] = [];
+    if (applied) parts.push(`${plural(applied, 'object')} applied`);
+    if (pruned) parts.push(`${pruned} pruned`);
+    if (deleted) parts.push(`${plural(deleted, 'object')} deleted`);
+    const total = hooks.succeeded + hooks.failed + hooks.terminated;
+    if (total) {
+      const bad = [hooks.failed ? `${hooks.failed} failed` : '', hooks.terminated ? `${hooks.terminated} terminated` : ''].filter(Boolean);
+      parts.push(`${plural(total, 'hook')}${bad.length ? ` (${bad.join(', ')})` : ''}`);
+    }
+    return parts.join(', ');
+  };
+  return (e) => {
+    switch (e.type) {
+      case 'object.applied':
+        applied++;
+        return { line: formatEvent(e), ephemeral: true };
+      case 'object.pruned':
+        pruned++;
+        return { line: formatEvent(e) };
+      case 'object.deleted':
+        if (e.reason === 'teardown') deleted++;
+        return { line: formatEvent(e), ephemeral: true };
+      case 'hook.succeeded':
+        hooks.succeeded++;
+        return { line: formatEvent(e) };
+      case 'hook.failed':
+        hooks.failed++;
+        return { line: formatEvent(e) };
+      case 'hook.terminated':
+        hooks.terminated++;
+        return { line: formatEvent(e) };
+      case 'syncfail.started':
+      case 'syncfail.finished':
+      case 'warning':
+        return { line: formatEvent(e) };
+      case 'operation.succeeded':
+        return { line: `${e.operation} succeeded in ${secs(e.durationMs)}${summary() ? `: ${summary()}` : ''}` };
+      case 'operation.failed':
+        return { line: `${e.operation} FAILED after ${secs(e.durationMs)} (${e.reason})${summary() ? `; ${summary()}` : ''}` };
+      default:
+        return { line: formatEvent(e), ephemeral: true };
+    }
+  };
+}
+
+/** One line for a sync plan (the table is shown in preview): `sync plan: 4 steps, 9 objects, 3 hooks (+1 SyncFail)`. */
+export function syncPlanSummary(plan: SyncPlan): string {
+  const tasks = plan.steps.flatMap((s) => s.tasks);
+  const hooks = tasks.filter((t) => t.isHook).length;
+  const prunes = tasks.filter((t) => t.action === 'prune').length;
+  const objects = tasks.length - hooks - prunes;
+  const extra = [prunes ? `${prunes} to prune` : '', plan.syncFail.length ? `+${plan.syncFail.length} SyncFail on failure` : ''].filter(Boolean);
+  return `sync plan: ${plural(plan.steps.length, 'step')}, ${plural(objects, 'object')}, ${plural(hooks, 'hook')}${extra.length ? ` (${extra.join(', ')})` : ''}`;
+}
+
+/** One line for a teardown plan. */
+export function teardownPlanSummary(plan: TeardownPlan): string {
+  const pre = plan.preDelete.flatMap((s) => s.tasks).length;
+  const post = plan.postDelete.flatMap((s) => s.tasks).length;
+  const del = plan.deleteWaves.reduce((n, w) => n + w.objects.length, 0);
+  return `teardown plan: ${plural(pre, 'PreDelete hook')}, ${plural(del, 'object')} to delete, ${plural(post, 'PostDelete hook')}${plan.kept.length ? `, ${plan.kept.length} kept` : ''}`;
+}

@@ -1,0 +1,48 @@
+/** Compact output of SyncedChart (both providers): few lasting lines, status updates marked ephemeral. */
+import { completeJob, failJob, runSync } from '../../../src/engine';
+import { planSync, planTeardown } from '../../../src/plan';
+import { compactRenderer, RenderedLine, syncPlanSummary, teardownPlanSummary } from '../../../src/pulumi/compact';
+import { configMap, deployment, fakeCluster, fast, job, NS } from '../engine/_helpers';
+
+function chart() {
+  return [job('migrate', { phase: 'PreSync' }), configMap('settings'), deployment('web', { wave: 1 }), job('smoke', { phase: 'PostSync' }), job('alert', { phase: 'SyncFail' })];
+}
+
+async function render(script: (f: ReturnType<typeof fakeCluster>) => void): Promise<RenderedLine[]> {
+  const fake = fakeCluster();
+  script(fake);
+  const r = compactRenderer();
+  const lines: RenderedLine[] = [];
+  await runSync(fake, planSync(chart(), { defaultNamespace: NS }), { ...fast, onEvent: (e) => lines.push(r(e)!) }).catch(() => undefined);
+  return lines;
+}
+
+test('a successful sync leaves one line per hook and a summary; the rest is ephemeral', async () => {
+  const lines = await render((f) => {
+    f.react({ name: 'migrate' }, completeJob(5));
+    f.react({ name: 'smoke' }, completeJob(5));
+  });
+  const lasting = lines.filter((l) => !l.ephemeral).map((l) => l.line);
+  expect(lasting).toHaveLength(3);
+  expect(lasting[0]).toMatch(/PreSync.*hook Job app\/migrate succeeded/);
+  expect(lasting[1]).toMatch(/PostSync.*hook Job app\/smoke succeeded/);
+  expect(lasting[2]).toMatch(/^sync succeeded in \d+\.\ds: 2 objects applied, 2 hooks$/);
+  expect(lines.some((l) => l.ephemeral && /applied Deployment app\/web/.test(l.line))).toBe(true);
+});
+
+test('a failed sync keeps the failure, SyncFail and a summary naming the failed hook', async () => {
+  const lines = await render((f) => {
+    f.react({ name: 'migrate' }, failJob({ afterMs: 5, message: 'boom' }));
+    f.react({ name: 'alert' }, completeJob(5));
+  });
+  const lasting = lines.filter((l) => !l.ephemeral).map((l) => l.line);
+  expect(lasting.some((l) => /hook Job app\/migrate FAILED/.test(l))).toBe(true);
+  expect(lasting.some((l) => /^\+\S+ SyncFail: running 1 hook/.test(l))).toBe(true);
+  expect(lasting[lasting.length - 1]).toMatch(/^sync FAILED after .* \(HookFailed\); .*1 failed/);
+});
+
+test('plan summaries count steps, objects and hooks', () => {
+  expect(syncPlanSummary(planSync(chart(), { defaultNamespace: NS }))).toBe('sync plan: 4 steps, 2 objects, 2 hooks (+1 SyncFail on failure)');
+  const td = planTeardown(chart(), { defaultNamespace: NS });
+  expect(teardownPlanSummary(td)).toBe('teardown plan: 0 PreDelete hooks, 2 objects to delete, 0 PostDelete hooks');
+});
