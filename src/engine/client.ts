@@ -4,6 +4,7 @@
  * `@kubernetes/client-node`, `FakeKubeClient` (fake-client.ts) in memory for unit tests.
  */
 import { KubeObject } from '../model';
+import type { RequestStats } from './rest/transport';
 
 /** Field manager of every server-side apply and patch the engine makes. */
 export const FIELD_MANAGER = 'sync-hooks';
@@ -80,11 +81,13 @@ export interface KubeClient {
   isNamespaced(apiVersion: string, kind: string): Promise<boolean | undefined>;
   /** Releases connections (watches, agents). Optional. */
   close?(): void;
+  /** What the REST layer retried so far (real client only). */
+  requestStats?(): RequestStats;
 }
 
 /** An error answered by the API server (or the fake), with its HTTP status and Status.reason. */
 export class KubeApiError extends Error {
-  override readonly name = 'KubeApiError';
+  override readonly name: string = 'KubeApiError';
   constructor(
     readonly status: number,
     readonly reason: string,

@@ -3,7 +3,7 @@
  * hook finalizer, waiting for completion with a per-hook deadline, finalizer removal, deletion by
  * policy and termination.
  */
-import { HOOK_FINALIZER, KubeObject, PlanTask, describe, formatKey, keyOf } from '../model';
+import { HOOK_FINALIZER, KubeObject, LABEL_OPERATION, PlanTask, describe, formatKey, keyOf, operationLabelValue } from '../model';
 import { ObjectRef, describeRef, refId, refOf } from './client';
 import { mapLimit } from './concurrency';
 import { CLEANUP_TIMEOUT_MS } from './constants';
@@ -95,6 +95,7 @@ export async function createHook(op: Operation, prepared: PreparedHook, env?: Re
   body.metadata.name = ref.name;
   delete body.metadata.generateName;
   body.metadata.finalizers = [...new Set([...(body.metadata.finalizers ?? []), HOOK_FINALIZER])];
+  body.metadata.labels = { ...body.metadata.labels, [LABEL_OPERATION]: operationLabelValue(op.id) };
   if (env) injectEnv(body, env);
   const key = formatKey(keyOf(body));
   const object = describe(body);

@@ -15,3 +15,8 @@ export { runSync } from './sync';
 export { runTeardown } from './teardown';
 export { generatedHookName, injectEnv } from './hooks';
 export { syncFailEnv } from './syncfail';
+export type { KubeClientOptions } from './kube-client';
+export * from './rest/errors';
+export { DEFAULT_RETRY_POLICY } from './rest/policy';
+export type { RetryPolicy } from './rest/policy';
+export type { RequestStats, RetryEvent } from './rest/transport';

@@ -9,11 +9,12 @@
  *
  * client-node is ESM-only and heavy, so it is required lazily, inside functions.
  */
+import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { createRequire } from 'node:module';
-import { KubeObject } from '../model';
+import { ANNOTATION_CREATE_TOKEN, KubeObject, LABEL_OPERATION } from '../model';
 import {
   FIELD_MANAGER,
   FinalizerPatch,
@@ -25,13 +26,16 @@ import {
   PropagationPolicy,
   WatchEventType,
   WatchHandle,
+  describeRef,
   isConflict,
   isNotFound,
 } from './client';
+import { AmbiguousCreateError, KubeAuthError, RequestAbout } from './rest/errors';
+import { RetryPolicy } from './rest/policy';
+import { HttpResponse, RecoverResult, RequestStats, RestRequest, RestTransport, RetryEvent, SendInit } from './rest/transport';
 
 /** How long a pod log read may take before it counts as "logs unavailable". */
 const LOG_TIMEOUT_MS = 5_000;
-const REQUEST_TIMEOUT_MS = 60_000;
 
 interface ApiResource {
   name: string;
@@ -80,59 +84,74 @@ function withKind(items: KubeObject[], apiVersion: string, kind: string): KubeOb
   return items.map((o) => ({ ...o, apiVersion: o.apiVersion ?? apiVersion, kind: o.kind ?? kind }));
 }
 
+function describeCollection(kind: string, namespace: string | undefined): string {
+  return namespace ? `${kind} objects in namespace ${namespace}` : `${kind} objects`;
+}
+
+function describeBody(obj: KubeObject): string {
+  const name = obj.metadata?.name ?? `${obj.metadata?.generateName ?? ''}*`;
+  return describeRef({ apiVersion: obj.apiVersion, kind: obj.kind, name, namespace: obj.metadata?.namespace });
+}
+
+/** Options of `createKubeClient`. */
+export interface KubeClientOptions {
+  /** Overrides of the retry policy (defaults: DEFAULT_RETRY_POLICY). */
+  retry?: Partial<RetryPolicy>;
+  /** Called before each retry (and each look-up of a create whose outcome is unknown). */
+  onRetry?: (e: RetryEvent) => void;
+}
+
 class RestKubeClient implements KubeClient {
   private readonly discovery = new Map<string, Promise<ApiResource[] | undefined>>();
   private readonly watches = new Set<WatchHandle>();
   private readonly server: string;
   private readonly defaultNamespace: string;
+  private readonly user: string;
+  private readonly rest: RestTransport;
   /** One connection pool per client: client-node builds a new TLS agent per request otherwise. */
   private dispatcher: any;
 
-  constructor(private readonly kc: any) {
+  constructor(
+    private readonly kc: any,
+    opts: KubeClientOptions = {},
+  ) {
     this.server = kc.getCurrentCluster().server.replace(/\/$/, '');
     const ctx = kc.getContextObject(kc.getCurrentContext());
     this.defaultNamespace = ctx?.namespace || 'default';
+    this.user = kc.getCurrentUser()?.name ?? ctx?.user ?? 'unknown';
+    this.rest = new RestTransport({ server: this.server, user: this.user, send: (url, init) => this.send(url, init), policy: opts.retry, onRetry: opts.onRetry });
+  }
+
+  requestStats(): RequestStats {
+    return this.rest.stats();
   }
 
   // ---- HTTP -------------------------------------------------------------------------------
 
-  private async request(
-    method: string,
-    path: string,
-    opts: { query?: Record<string, string | undefined>; body?: unknown; contentType?: string; text?: boolean; timeoutMs?: number } = {},
-  ): Promise<any> {
+  /** One HTTP exchange, authenticated by client-node; retries and errors are the transport's. */
+  private async send(url: URL, init: SendInit): Promise<HttpResponse> {
     const { RequestContext } = loadClientNode();
-    const url = new URL(this.server + path);
-    for (const [k, v] of Object.entries(opts.query ?? {})) if (v !== undefined) url.searchParams.set(k, v);
-    const ctx = new RequestContext(url.toString(), method);
+    const ctx = new RequestContext(url.toString(), init.method);
     await this.kc.applySecurityAuthentication(ctx); // per request: tokens may rotate (exec plugins)
     this.dispatcher ??= ctx.getDispatcher();
-    const headers: Record<string, string> = { ...ctx.getHeaders(), Accept: opts.text ? '*/*' : 'application/json' };
-    if (opts.body !== undefined) headers['Content-Type'] = opts.contentType ?? 'application/json';
-    const res = await loadUndici().fetch(url, {
-      method,
-      headers,
-      body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+    return loadUndici().fetch(url, {
+      method: init.method,
+      headers: { ...ctx.getHeaders(), ...init.headers },
+      body: init.body,
       dispatcher: this.dispatcher,
-      signal: AbortSignal.timeout(opts.timeoutMs ?? REQUEST_TIMEOUT_MS),
+      signal: AbortSignal.timeout(init.timeoutMs),
     });
-    const text: string = await res.text();
-    if (res.status >= 200 && res.status < 300) return opts.text ? text : text ? JSON.parse(text) : undefined;
-    let status: any;
-    try {
-      status = JSON.parse(text);
-    } catch {
-      status = undefined;
-    }
-    const message = status?.message ?? (text.trim() || res.statusText || `HTTP ${res.status}`);
-    throw new KubeApiError(res.status, status?.reason ?? String(res.status), `${method} ${path}: ${message}`, status);
+  }
+
+  private request(method: string, path: string, about: RequestAbout, opts: Omit<RestRequest, 'method' | 'path' | 'about'> = {}): Promise<any> {
+    return this.rest.request({ method, path, about, ...opts });
   }
 
   // ---- discovery --------------------------------------------------------------------------
 
   private async resources(apiVersion: string, refresh: boolean): Promise<ApiResource[] | undefined> {
     if (refresh || !this.discovery.has(apiVersion)) {
-      const p = this.request('GET', groupVersionPath(apiVersion)).then(
+      const p = this.request('GET', groupVersionPath(apiVersion), { verb: 'discover', object: `API ${apiVersion}` }).then(
         (list: any) => (list?.resources ?? []).filter((r: ApiResource) => !r.name.includes('/')) as ApiResource[],
         (err: unknown) => {
           if (isNotFound(err)) return undefined;
@@ -175,7 +194,7 @@ class RestKubeClient implements KubeClient {
 
   async get(ref: ObjectRef): Promise<KubeObject | undefined> {
     try {
-      return await this.request('GET', await this.objectPath(ref));
+      return await this.request('GET', await this.objectPath(ref), { verb: 'get', object: describeRef(ref) });
     } catch (err) {
       if (isNotFound(err)) return undefined;
       throw err;
@@ -184,7 +203,7 @@ class RestKubeClient implements KubeClient {
 
   async list(q: ListQuery): Promise<KubeObject[]> {
     const path = await this.collectionPath(q.apiVersion, q.kind, q.namespace, true);
-    const list = await this.request('GET', path, { query: { labelSelector: q.labelSelector, fieldSelector: q.fieldSelector } });
+    const list = await this.request('GET', path, { verb: 'list', object: describeCollection(q.kind, q.namespace) }, { query: { labelSelector: q.labelSelector, fieldSelector: q.fieldSelector } });
     return withKind(list?.items ?? [], q.apiVersion, q.kind);
   }
 
@@ -192,7 +211,7 @@ class RestKubeClient implements KubeClient {
     if (!obj.metadata?.name) throw new Error(`cannot apply ${obj.kind} without metadata.name`);
     // JSON is YAML, so the apply-patch body is the object as JSON.
     const ref: ObjectRef = { apiVersion: obj.apiVersion, kind: obj.kind, name: obj.metadata.name, namespace: obj.metadata.namespace };
-    return this.request('PATCH', await this.objectPath(ref), {
+    return this.request('PATCH', await this.objectPath(ref), { verb: opts.dryRun ? 'apply (dry run)' : 'apply', object: describeRef(ref) }, {
       query: { fieldManager: FIELD_MANAGER, force: 'true', dryRun: opts.dryRun ? 'All' : undefined },
       body: obj,
       contentType: 'application/apply-patch+yaml',
@@ -201,12 +220,34 @@ class RestKubeClient implements KubeClient {
 
   async create(obj: KubeObject, opts: { dryRun?: boolean } = {}): Promise<KubeObject> {
     const path = await this.collectionPath(obj.apiVersion, obj.kind, obj.metadata?.namespace);
-    return this.request('POST', path, { query: { fieldManager: FIELD_MANAGER, dryRun: opts.dryRun ? 'All' : undefined }, body: obj });
+    const about = { verb: opts.dryRun ? 'create (dry run)' : 'create', object: describeBody(obj) };
+    if (opts.dryRun) return this.request('POST', path, about, { query: { fieldManager: FIELD_MANAGER, dryRun: 'All' }, body: obj });
+    // A token per create: after a connection broke mid-POST, it tells our object from anyone else's.
+    const token = crypto.randomBytes(8).toString('hex');
+    const body: KubeObject = { ...obj, metadata: { ...obj.metadata, annotations: { ...obj.metadata?.annotations, [ANNOTATION_CREATE_TOKEN]: token } } };
+    return this.request('POST', path, about, { query: { fieldManager: FIELD_MANAGER }, body, recover: () => this.findCreated(body, token) });
+  }
+
+  /** After an ambiguous POST: the object that attempt created, found by its create token. */
+  private async findCreated(body: KubeObject, token: string): Promise<RecoverResult> {
+    const namespace = body.metadata.namespace ?? this.defaultNamespace;
+    let candidates: KubeObject[];
+    if (body.metadata.name) {
+      const live = await this.get({ apiVersion: body.apiVersion, kind: body.kind, name: body.metadata.name, namespace });
+      candidates = live ? [live] : [];
+    } else {
+      const op = body.metadata.labels?.[LABEL_OPERATION];
+      if (!op) throw new AmbiguousCreateError(describeBody(body), `it has neither a name nor a ${LABEL_OPERATION} label to look it up by`);
+      const listed = await this.list({ apiVersion: body.apiVersion, kind: body.kind, namespace, labelSelector: `${LABEL_OPERATION}=${op}` });
+      candidates = listed.filter((o) => o.metadata.generateName === body.metadata.generateName);
+    }
+    const mine = candidates.find((o) => o.metadata.annotations?.[ANNOTATION_CREATE_TOKEN] === token);
+    return mine ? { found: true, value: mine } : { found: false };
   }
 
   async delete(ref: ObjectRef, opts: { propagationPolicy?: PropagationPolicy } = {}): Promise<boolean> {
     try {
-      await this.request('DELETE', await this.objectPath(ref), {
+      await this.request('DELETE', await this.objectPath(ref), { verb: 'delete', object: describeRef(ref) }, {
         body: { apiVersion: 'v1', kind: 'DeleteOptions', propagationPolicy: opts.propagationPolicy ?? 'Foreground' },
       });
       return true;
@@ -227,7 +268,7 @@ class RestKubeClient implements KubeClient {
       if (next.length === current.length && next.every((f, i) => f === current[i])) return live;
       try {
         // resourceVersion makes the merge patch conditional: a concurrent change gives 409 and a retry.
-        return await this.request('PATCH', path, {
+        return await this.request('PATCH', path, { verb: 'patch the finalizers of', object: describeRef(ref) }, {
           query: { fieldManager: FIELD_MANAGER },
           body: { metadata: { finalizers: next, resourceVersion: live.metadata.resourceVersion } },
           contentType: 'application/merge-patch+json',
@@ -244,7 +285,14 @@ class RestKubeClient implements KubeClient {
       const text: string = await this.request(
         'GET',
         `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods/${encodeURIComponent(pod)}/log`,
-        { query: { container: opts.container, tailLines: String(opts.tailLines ?? 50) }, text: true, timeoutMs: LOG_TIMEOUT_MS },
+        { verb: 'read the logs of', object: `Pod ${namespace}/${pod}` },
+        {
+          query: { container: opts.container, tailLines: String(opts.tailLines ?? 50) },
+          text: true,
+          timeoutMs: LOG_TIMEOUT_MS,
+          // Best effort: a short budget, the failure report must not wait on logs.
+          policy: { maxElapsedMs: LOG_TIMEOUT_MS, maxAttempts: 3 },
+        },
       );
       return text;
     } catch {
@@ -289,7 +337,12 @@ class RestKubeClient implements KubeClient {
           if (type === 'ADDED' || type === 'MODIFIED' || type === 'DELETED')
             onEvent(type, { ...obj, apiVersion: obj.apiVersion ?? q.apiVersion, kind: obj.kind ?? q.kind });
         },
-        (err: unknown) => close(err ?? undefined),
+        (err: any) => {
+          const status = err?.statusCode;
+          // Refused credentials or permissions: typed, so waiters can surface it instead of re-watching blindly.
+          if (status === 401 || status === 403) close(new KubeAuthError(status, String(status), 'watch', describeCollection(q.kind, q.namespace), this.user, err.message));
+          else close(err ?? undefined);
+        },
       );
       if (stopped) controller?.abort();
       else onOpen?.();
@@ -298,6 +351,7 @@ class RestKubeClient implements KubeClient {
   }
 
   close(): void {
+    this.rest.close();
     for (const w of [...this.watches]) w.stop();
     const d = this.dispatcher;
     this.dispatcher = undefined;
@@ -309,7 +363,7 @@ class RestKubeClient implements KubeClient {
  * A `KubeClient` for the cluster of a kubeconfig given as a file path or YAML text; without an
  * argument, client-node's default (`KUBECONFIG`, then `~/.kube/config`, then in-cluster).
  */
-/** `context` selects a kubeconfig context other than the current one. */
-export function createKubeClient(kubeconfigPathOrYaml?: string, context?: string): KubeClient {
-  return new RestKubeClient(loadKubeConfig(kubeconfigPathOrYaml, context));
+/** `context` selects a kubeconfig context other than the current one; `opts` tunes the retries. */
+export function createKubeClient(kubeconfigPathOrYaml?: string, context?: string, opts: KubeClientOptions = {}): KubeClient {
+  return new RestKubeClient(loadKubeConfig(kubeconfigPathOrYaml, context), opts);
 }

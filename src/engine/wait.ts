@@ -5,6 +5,7 @@
  */
 import { KubeObject } from '../model';
 import { KubeClient, ObjectRef } from './client';
+import { isAuthError } from './rest/errors';
 import { WatchHub } from './watch-hub';
 
 export type Verdict<T> = { done: true; value: T } | { done: false; message?: string };
@@ -81,8 +82,10 @@ export function waitFor<T>(
       lastRead = Date.now();
       try {
         check(await ctx.client.get(ref));
-      } catch {
-        // Transient API error: the next event, poll or the deadline decides.
+      } catch (err) {
+        // Refused credentials or permissions will not heal by waiting: surface them now.
+        if (isAuthError(err)) return finish(() => reject(err));
+        // Anything else the REST layer already retried: the next event, poll or the deadline decides.
       } finally {
         reading = false;
         if (rereadQueued) {

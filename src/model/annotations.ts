@@ -87,3 +87,22 @@ export function isDeletePhase(v: string): v is DeletePhase {
 export const SYNC_HOOKS_FAILED_PHASE = 'SYNC_HOOKS_FAILED_PHASE';
 export const SYNC_HOOKS_FAILED_OBJECT = 'SYNC_HOOKS_FAILED_OBJECT';
 export const SYNC_HOOKS_FAILURE_MESSAGE = 'SYNC_HOOKS_FAILURE_MESSAGE';
+
+/**
+ * Label on every hook the engine creates: the operation that created it (`operationLabelValue`).
+ * Also how the REST layer finds a create whose outcome is unknown (connection reset after the POST).
+ */
+export const LABEL_OPERATION = 'sync-hooks.dev/operation';
+/**
+ * Annotation the REST layer puts on every object it creates (POST): a random token per create, so
+ * that after an ambiguous failure it can tell its own object from one made by someone else.
+ */
+export const ANNOTATION_CREATE_TOKEN = 'sync-hooks.dev/create-token';
+
+/** An operation id as a label value: at most 63 characters of [A-Za-z0-9-_.], alphanumeric at both ends. */
+export function operationLabelValue(operationId: string): string {
+  return operationId
+    .replace(/[^A-Za-z0-9._-]/g, '-')
+    .slice(0, 63)
+    .replace(/^[^A-Za-z0-9]+|[^A-Za-z0-9]+$/g, '');
+}
