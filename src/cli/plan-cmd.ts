@@ -8,6 +8,7 @@ import { formatPlan, formatTeardownPlan, planSync, planTeardown } from '../plan'
 import { bool, ParsedArgs } from './args';
 import { EXIT_OK, loadInput, reportBadInput } from './input';
 import { checkFlags, files, jsonFlag, stringFlag } from './options';
+import { describeDefaultNamespace, resolveDefaultNamespace, usesDefaultNamespace } from './namespace';
 import { CliIO, plural } from './report';
 
 export const PLAN_FLAGS = ['file', 'teardown', 'namespace', 'json'];
@@ -96,12 +97,17 @@ export async function planCommand(args: ParsedArgs, io: CliIO): Promise<number> 
     if (code !== undefined) return code;
     throw e;
   }
+  // Without --namespace: what sync/delete will use, as kubectl (the $KUBECONFIG context's namespace, else default).
+  const ns = resolveDefaultNamespace(namespace, process.env.KUBECONFIG ? { source: 'env', description: '' } : undefined);
+  const used = usesDefaultNamespace(manifests);
+  const nsJson = used ? { namespace: { name: ns.name, source: ns.source } } : {};
+  const nsLine = used ? `${describeDefaultNamespace(ns)}\n` : '';
   if (teardown) {
-    const plan = planTeardown(manifests, { defaultNamespace: namespace });
-    io.out(json ? JSON.stringify(teardownPlanJson(plan), null, 2) : `${teardownPlanSummary(plan)}\n\n${formatTeardownPlan(plan)}`);
+    const plan = planTeardown(manifests, { defaultNamespace: ns.name });
+    io.out(json ? JSON.stringify({ ...teardownPlanJson(plan), ...nsJson }, null, 2) : `${teardownPlanSummary(plan)}\n${nsLine}\n${formatTeardownPlan(plan)}`);
   } else {
-    const plan = planSync(manifests, { defaultNamespace: namespace });
-    io.out(json ? JSON.stringify(syncPlanJson(plan), null, 2) : `${syncPlanSummary(plan)}\n\n${formatPlan(plan)}`);
+    const plan = planSync(manifests, { defaultNamespace: ns.name });
+    io.out(json ? JSON.stringify({ ...syncPlanJson(plan), ...nsJson }, null, 2) : `${syncPlanSummary(plan)}\n${nsLine}\n${formatPlan(plan)}`);
   }
   return EXIT_OK;
 }

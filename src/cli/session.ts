@@ -16,6 +16,7 @@ import { ParsedArgs, UsageError } from './args';
 import { EXIT_FAILED, loadInput, reportBadInput } from './input';
 import { AppName, appName, checkFlags, durationFlag, files, jsonFlag, stringFlag } from './options';
 import { CliIO, plural } from './report';
+import { DefaultNamespace, describeDefaultNamespace, resolveDefaultNamespace, usesDefaultNamespace } from './namespace';
 import { ClusterTarget, resolveCluster } from './target';
 
 /** Seams for tests: a fake cluster, fake signals, no process.exit. */
@@ -34,7 +35,9 @@ export interface Session {
   io: CliIO;
   json: boolean;
   paths: string[];
-  namespace?: string;
+  /** `--namespace`, else the kubeconfig context's namespace, else `default` (as kubectl). */
+  namespace: string;
+  defaultNamespace: DefaultNamespace;
   app: AppName;
   inventoryNamespace: string;
   manifests: KubeObject[];
@@ -69,7 +72,7 @@ export async function openSession(
   checkFlags(cmd, args, [...COMMON_FLAGS, ...extraFlags]);
   const operation = cmd === 'sync' ? 'sync' : 'teardown';
   const paths = files(cmd, args, cmd === 'delete' && args.flags.has('name'));
-  const namespace = stringFlag(args, 'namespace');
+  const namespaceFlag = stringFlag(args, 'namespace');
   const app = appName(args, paths);
   const inventoryNamespace = stringFlag(args, 'inventory-namespace') ?? DEFAULT_INVENTORY_NAMESPACE;
   if (!isValidAppName(inventoryNamespace)) throw new UsageError(`--inventory-namespace "${inventoryNamespace}" is not a valid namespace name`);
@@ -78,7 +81,7 @@ export async function openSession(
   const json = jsonFlag(args);
   let manifests: KubeObject[];
   try {
-    manifests = loadInput(paths, namespace);
+    manifests = loadInput(paths, namespaceFlag);
   } catch (e) {
     const code = reportBadInput(e, operation, io, json);
     if (code !== undefined) return code;
@@ -86,8 +89,11 @@ export async function openSession(
   }
   const target = await (deps.resolveCluster ?? resolveCluster)(stringFlag(args, 'kubeconfig'));
   io.err(`[sync-hooks] ${target.description}`);
+  const defaultNamespace = resolveDefaultNamespace(namespaceFlag, target);
+  const namespace = defaultNamespace.name;
+  if (!namespaceFlag && usesDefaultNamespace(manifests)) io.err(`[sync-hooks] ${describeDefaultNamespace(defaultNamespace)}`);
   const client = (deps.createClient ?? ((t: ClusterTarget) => createKubeClient(t.kubeconfig)))(target);
-  const session: Session = { operation, io, json, paths, namespace, app, inventoryNamespace, manifests, target, client, timeoutMs, hookTimeoutMs, deps };
+  const session: Session = { operation, io, json, paths, namespace, defaultNamespace, app, inventoryNamespace, manifests, target, client, timeoutMs, hookTimeoutMs, deps };
   try {
     session.previous = await readInventory(client, app.name, inventoryNamespace);
   } catch (e) {

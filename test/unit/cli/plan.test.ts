@@ -34,6 +34,7 @@ describe('sync-hooks plan', () => {
     expect(io.outText).toBe(
       [
         'Sync plan: 2 steps; 1 object and 1 hook to apply.',
+        'objects without metadata.namespace go to namespace team-a (--namespace)',
         '',
         'PHASE     WAVE  ACTION  KIND       NAME             HOOK',
         'Sync         0  apply   ConfigMap  team-a/settings  -',
@@ -51,6 +52,7 @@ describe('sync-hooks plan', () => {
     expect(io.outText).toBe(
       [
         'Teardown plan: 1 PreDelete hook; 2 objects to delete in 2 waves; 0 PostDelete hooks; 1 kept.',
+        'objects without metadata.namespace go to namespace team-a (--namespace)',
         '',
         'PHASE      WAVE  ACTION  KIND        NAME             HOOK',
         'PreDelete     0  apply   Job         team-a/backup    HookSucceeded',
