@@ -174,6 +174,8 @@ export class HookPhases extends pulumi.ComponentResource {
       timeouts: args.timeouts,
       runHooks: args.runHooks,
       triggers: args.triggers,
+      // A node may have no hooks of its phases.
+      allowEmpty: true,
     };
     this.before = new SyncedChart(`${name}-before`, { ...common, chart: split.apply((s) => s.before) }, { parent: this });
 

@@ -119,6 +119,7 @@ export async function runPreSyncInProgram(ctx: PreSyncContext): Promise<void> {
       manifests: ctx.manifests,
       namespace: ctx.namespace,
       prune: false,
+      allowEmpty: true,
       engine: {
         ...ctx.engine,
         onEvent: ctx.onEvent,

@@ -7,4 +7,5 @@ export type { ParseResult } from './parse';
 export { manifestFiles } from './files';
 export { sourceOf } from './source';
 export { manifestProblems, objectLabel, validateManifests } from './validate';
+export { emptyChartProblem, maxNameLength } from './names';
 export type { ValidateOptions } from './validate';

@@ -2,12 +2,14 @@
  * Static validation of manifests before anything is written to a cluster: every problem is
  * collected and reported in one ManifestValidationError. Checks: apiVersion, kind and
  * metadata.name (generateName only for sync-phase hooks); string annotation and label values;
- * the hook annotations (unknown types, Skip combined, delete policies, non-integer waves);
+ * the hook annotations (unknown types, Skip combined, delete policies, non-integer waves); name
+ * lengths (generated hook names included, names.ts);
  * duplicate objects (same group/kind/namespace/name once the default namespace is applied).
  */
 import { formatKey, groupOf, isSyncPhase, KubeObject, parseHookInfo } from '../model';
 import { namespaceDefaulter } from '../plan/scope';
 import { ManifestProblem, throwIfProblems } from './errors';
+import { checkNameLength } from './names';
 import { sourceOf } from './source';
 
 export interface ValidateOptions {
@@ -75,6 +77,7 @@ function objectProblems(obj: KubeObject, report: Report): string[] {
   const info = parseHookInfo(withStringAnnotations(obj));
   for (const p of info.problems) report(p.field, p.message);
   checkName(obj, info.phases, report);
+  checkNameLength(obj, info.phases, report);
   return info.phases;
 }
 

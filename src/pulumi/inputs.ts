@@ -26,6 +26,8 @@ export interface ChartInputs {
   triggers?: unknown[];
   /** Changes on every program run when runHooks is 'always'. */
   runNonce?: string;
+  /** A chart with no objects is accepted (HookPhases' nodes); otherwise `check` rejects it. */
+  allowEmpty?: boolean;
 }
 
 export interface HookSummary {

@@ -5,7 +5,7 @@
  */
 import * as crypto from 'node:crypto';
 import { createKubeClient, EngineEvent, formatEvent, KubeClient, SyncFailedError, SyncOptions } from '../engine';
-import { manifestProblems } from '../manifests';
+import { emptyChartProblem, manifestProblems } from '../manifests';
 import { formatKey } from '../model';
 import { formatPlan, formatTeardownPlan, planSync } from '../plan';
 import { entryId, prepareManifests, InventoryEntry, planTeardownWithInventory, stableStringify, syncManifests, teardownManifests } from '../runner';
@@ -74,7 +74,9 @@ function engineOptions(inputs: ChartInputs, ctx: RuntimeContext = {}): SyncOptio
 export async function check(olds: Partial<ChartInputs>, news: ChartInputs, ctx: RuntimeContext = {}) {
   if (hasUnknown(news.manifests) || hasUnknown(news.namespace)) return { inputs: news };
   const manifests = prepareManifests(news.manifests ?? []);
-  const failures = manifestProblems(manifests, { defaultNamespace: news.namespace }).map((p) => ({
+  const problems = manifestProblems(manifests, { defaultNamespace: news.namespace });
+  if (manifests.length === 0 && !news.allowEmpty) problems.push(emptyChartProblem(`SyncedChart ${news.appName}`, 'chart'));
+  const failures = problems.map((p) => ({
     property: 'manifests',
     reason: `${p.object}: ${p.field ? `${p.field}: ` : ''}${p.message}`,
   }));
@@ -139,6 +141,7 @@ async function sync(id: string, inputs: ChartInputs, previous: InventoryEntry[],
       previous,
       namespace: inputs.namespace,
       prune: inputs.prune,
+      allowEmpty: inputs.allowEmpty,
       engine: engineOptions(inputs, ctx),
       onPlan: (plan) => log(ctx.compact ? syncPlanSummary(plan) : `sync plan:\n${formatPlan(plan)}`),
     });

@@ -29,6 +29,8 @@ export interface SyncedChartArgs {
   runHooks?: RunHooks;
   /** Values whose change re-runs the sync (and so its hooks), e.g. an image tag or a migration version. */
   triggers?: pulumi.Input<any[]>;
+  /** Accept a chart with no objects (default false: an empty chart is rejected at preview). */
+  allowEmpty?: boolean;
 }
 
 function toManifests(chart: ChartLike | KubeObject[] | string): KubeObject[] {
@@ -77,6 +79,7 @@ export class SyncedChart extends pulumi.dynamic.Resource {
         runHooks: args.runHooks ?? 'on-change',
         triggers: args.triggers ?? [],
         runNonce: args.runHooks === 'always' ? new Date().toISOString() : undefined,
+        ...(args.allowEmpty ? { allowEmpty: true } : {}),
         objects: undefined,
         hooks: undefined,
         lastSync: undefined,

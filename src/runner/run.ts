@@ -4,7 +4,7 @@
  */
 import { runSync, runTeardown, SyncFailedError, SyncOptions, SyncResult, TeardownOptions, TeardownResult } from '../engine';
 import type { KubeClient } from '../engine';
-import { validateManifests } from '../manifests';
+import { emptyChartProblem, ManifestValidationError, validateManifests } from '../manifests';
 import { formatKey, keyOf, KubeObject, SyncPlan, TeardownPlan } from '../model';
 import { namespaceDefaulter, planSync, planTeardown } from '../plan';
 import { prepareManifests } from './prepare';
@@ -19,6 +19,8 @@ export interface SyncRequest {
   engine?: SyncOptions;
   /** Sees the plan before it runs (e.g. to print it). */
   onPlan?: (plan: SyncPlan) => void;
+  /** Accept no manifests at all (HookPhases' nodes may have no hooks of their phases). Default false. */
+  allowEmpty?: boolean;
 }
 
 export interface SyncOutcome {
@@ -28,6 +30,7 @@ export interface SyncOutcome {
 
 /** Runs a sync. On failure the thrown SyncFailedError gets `inventory` (what exists now) attached. */
 export async function syncManifests(client: KubeClient, request: SyncRequest): Promise<SyncOutcome> {
+  if (request.manifests.length === 0 && !request.allowEmpty) throw new ManifestValidationError([emptyChartProblem('the manifests', '')]);
   const req = { ...request, manifests: prepareManifests(request.manifests) };
   validateManifests(req.manifests, { defaultNamespace: req.namespace });
   const previous = req.previous ?? [];
