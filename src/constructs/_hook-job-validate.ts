@@ -22,7 +22,7 @@ function checkStrings(p: Problems, prop: string, v: unknown): void {
   if (!Array.isArray(v) || v.some((s) => typeof s !== 'string')) p.add(prop, 'must be a list of strings');
 }
 
-function checkPhases(p: Problems, phases: unknown[]): void {
+export function checkPhases(p: Problems, phases: unknown[]): void {
   if (phases.length === 0) {
     p.add('phase', `must list at least one hook phase (${HOOK_PHASES.join(', ')})`);
     return;
@@ -39,7 +39,7 @@ function checkPhases(p: Problems, phases: unknown[]): void {
   }
 }
 
-function checkPolicies(p: Problems, policies: unknown[]): void {
+export function checkPolicies(p: Problems, policies: unknown[]): void {
   const seen = new Set<unknown>();
   for (const dp of policies) {
     if (typeof dp !== 'string' || !isDeletePolicy(dp)) {

@@ -49,3 +49,5 @@ export type { BackupTarget, PostgresBackupProps, PostgresConnection, PreDeleteBa
 // Annotations for any ApiObject
 export { markSkip, setSyncOptions, setSyncWave } from './sync-options';
 export type { SyncOptionsProps } from './sync-options';
+export { setHook } from './set-hook';
+export type { SetHookOptions } from './set-hook';
