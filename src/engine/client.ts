@@ -40,6 +40,14 @@ export interface FinalizerPatch {
   remove?: string[];
 }
 
+/** How the API server treats unknown fields (kubectl `--validate`); unset: the server's default. */
+export type FieldValidation = 'Ignore' | 'Warn' | 'Strict';
+
+export interface WriteOpts {
+  dryRun?: boolean;
+  fieldValidation?: FieldValidation;
+}
+
 export interface LogOptions {
   container?: string;
   tailLines?: number;
@@ -66,9 +74,14 @@ export interface KubeClient {
     onOpen?: () => void,
   ): WatchHandle;
   /** Server-side apply with field manager `sync-hooks` and `force: true`. Needs metadata.name. */
-  apply(obj: KubeObject, opts?: { dryRun?: boolean }): Promise<KubeObject>;
+  apply(obj: KubeObject, opts?: WriteOpts): Promise<KubeObject>;
   /** Plain create (POST); honours metadata.generateName. Throws a 409 KubeApiError if the name is taken. */
-  create(obj: KubeObject, opts?: { dryRun?: boolean }): Promise<KubeObject>;
+  create(obj: KubeObject, opts?: WriteOpts): Promise<KubeObject>;
+  /**
+   * Replace (PUT) of an existing object (`Replace=true`, kubectl replace); `obj.metadata.resourceVersion`
+   * makes it conditional. Throws a 404 KubeApiError when the object does not exist.
+   */
+  replace(obj: KubeObject, opts?: WriteOpts): Promise<KubeObject>;
   /** Deletes (default propagation Foreground). Resolves false when the object did not exist. */
   delete(ref: ObjectRef, opts?: { propagationPolicy?: PropagationPolicy }): Promise<boolean>;
   /** Adds/removes finalizers. Resolves `undefined` when the object does not exist. */

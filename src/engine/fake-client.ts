@@ -26,10 +26,11 @@ import {
   WatchHandle,
   refId,
   refOf,
+  WriteOpts,
 } from './client';
 import { defaultReaction } from './fake-reactions';
 
-export type FakeVerb = 'apply' | 'create' | 'delete' | 'patchFinalizers' | 'status' | 'removed';
+export type FakeVerb = 'apply' | 'create' | 'replace' | 'delete' | 'patchFinalizers' | 'status' | 'removed';
 
 export interface FakeLogEntry {
   seq: number;
@@ -256,7 +257,7 @@ export class FakeKubeClient implements KubeClient {
     };
   }
 
-  async apply(obj: KubeObject, opts: { dryRun?: boolean } = {}): Promise<KubeObject> {
+  async apply(obj: KubeObject, opts: WriteOpts = {}): Promise<KubeObject> {
     this.assertServed(obj.apiVersion, obj.kind);
     if (!obj.metadata?.name) throw new KubeApiError(422, 'Invalid', `${obj.kind}: metadata.name: Required value`);
     this.checkNamespace(obj);
@@ -273,7 +274,25 @@ export class FakeKubeClient implements KubeClient {
     return clone(written);
   }
 
-  async create(obj: KubeObject, opts: { dryRun?: boolean } = {}): Promise<KubeObject> {
+  async replace(obj: KubeObject, opts: WriteOpts = {}): Promise<KubeObject> {
+    this.assertServed(obj.apiVersion, obj.kind);
+    this.record('replace', refOf(obj), clone(obj), opts.dryRun);
+    this.fault('replace', obj, opts.dryRun);
+    const live = this.store.get(refId(refOf(obj)));
+    if (!live) throw new KubeApiError(404, 'NotFound', `${obj.kind} "${obj.metadata.name}" not found`);
+    const rv = obj.metadata.resourceVersion;
+    if (rv && rv !== live.metadata.resourceVersion) throw new KubeApiError(409, 'Conflict', `${obj.kind} "${obj.metadata.name}": the object has been modified`);
+    // A PUT replaces the whole object: nothing of the live spec/data survives, status is the server's.
+    const body = clone(obj);
+    delete body.status;
+    const next = this.materialize(body, { ...live, spec: undefined, data: undefined } as KubeObject);
+    if (opts.dryRun) return next;
+    const written = this.write(next, 'MODIFIED');
+    this.runReactions(written);
+    return clone(written);
+  }
+
+  async create(obj: KubeObject, opts: WriteOpts = {}): Promise<KubeObject> {
     this.assertServed(obj.apiVersion, obj.kind);
     this.checkNamespace(obj);
     const o = clone(obj);

@@ -3,7 +3,7 @@
  * hook finalizer, waiting for completion with a per-hook deadline, finalizer removal, deletion by
  * policy and termination.
  */
-import { HOOK_FINALIZER, KubeObject, LABEL_OPERATION, PlanTask, describe, formatKey, keyOf, operationLabelValue } from '../model';
+import { HOOK_FINALIZER, KubeObject, LABEL_OPERATION, PlanTask, describe, formatKey, keyOf, operationLabelValue, writeOptionsOf } from '../model';
 import { ObjectRef, describeRef, refId, refOf } from './client';
 import { mapLimit } from './concurrency';
 import { CLEANUP_TIMEOUT_MS } from './constants';
@@ -13,6 +13,7 @@ import { hookState } from './health';
 import { HookRun, Operation } from './operation';
 import { StepFailure } from './step-failure';
 import { DeadlineExceeded, WaitAborted, waitFor, waitGone } from './wait';
+import { writeOpts } from './write';
 
 
 /** `<generateName><id7>-<phase>-<unix>`, lower-cased (Argo CD: revision instead of id). */
@@ -100,7 +101,8 @@ export async function createHook(op: Operation, prepared: PreparedHook, env?: Re
   const key = formatKey(keyOf(body));
   const object = describe(body);
   try {
-    const live = generated ? await op.client.create(body) : await op.client.apply(body);
+    const opts = writeOpts(writeOptionsOf(body));
+    const live = generated ? await op.client.create(body, opts) : await op.client.apply(body, opts);
     const run: HookRun = {
       task,
       phase,

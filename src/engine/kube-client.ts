@@ -26,6 +26,7 @@ import {
   PropagationPolicy,
   WatchEventType,
   WatchHandle,
+  WriteOpts,
   describeRef,
   isConflict,
   isNotFound,
@@ -207,25 +208,35 @@ class RestKubeClient implements KubeClient {
     return withKind(list?.items ?? [], q.apiVersion, q.kind);
   }
 
-  async apply(obj: KubeObject, opts: { dryRun?: boolean } = {}): Promise<KubeObject> {
+  async apply(obj: KubeObject, opts: WriteOpts = {}): Promise<KubeObject> {
     if (!obj.metadata?.name) throw new Error(`cannot apply ${obj.kind} without metadata.name`);
     // JSON is YAML, so the apply-patch body is the object as JSON.
     const ref: ObjectRef = { apiVersion: obj.apiVersion, kind: obj.kind, name: obj.metadata.name, namespace: obj.metadata.namespace };
     return this.request('PATCH', await this.objectPath(ref), { verb: opts.dryRun ? 'apply (dry run)' : 'apply', object: describeRef(ref) }, {
-      query: { fieldManager: FIELD_MANAGER, force: 'true', dryRun: opts.dryRun ? 'All' : undefined },
+      query: { fieldManager: FIELD_MANAGER, force: 'true', dryRun: opts.dryRun ? 'All' : undefined, fieldValidation: opts.fieldValidation },
       body: obj,
       contentType: 'application/apply-patch+yaml',
     });
   }
 
-  async create(obj: KubeObject, opts: { dryRun?: boolean } = {}): Promise<KubeObject> {
+  async create(obj: KubeObject, opts: WriteOpts = {}): Promise<KubeObject> {
     const path = await this.collectionPath(obj.apiVersion, obj.kind, obj.metadata?.namespace);
     const about = { verb: opts.dryRun ? 'create (dry run)' : 'create', object: describeBody(obj) };
-    if (opts.dryRun) return this.request('POST', path, about, { query: { fieldManager: FIELD_MANAGER, dryRun: 'All' }, body: obj });
+    const fieldValidation = opts.fieldValidation;
+    if (opts.dryRun) return this.request('POST', path, about, { query: { fieldManager: FIELD_MANAGER, dryRun: 'All', fieldValidation }, body: obj });
     // A token per create: after a connection broke mid-POST, it tells our object from anyone else's.
     const token = crypto.randomBytes(8).toString('hex');
     const body: KubeObject = { ...obj, metadata: { ...obj.metadata, annotations: { ...obj.metadata?.annotations, [ANNOTATION_CREATE_TOKEN]: token } } };
-    return this.request('POST', path, about, { query: { fieldManager: FIELD_MANAGER }, body, recover: () => this.findCreated(body, token) });
+    return this.request('POST', path, about, { query: { fieldManager: FIELD_MANAGER, fieldValidation }, body, recover: () => this.findCreated(body, token) });
+  }
+
+  async replace(obj: KubeObject, opts: WriteOpts = {}): Promise<KubeObject> {
+    if (!obj.metadata?.name) throw new Error(`cannot replace ${obj.kind} without metadata.name`);
+    const ref: ObjectRef = { apiVersion: obj.apiVersion, kind: obj.kind, name: obj.metadata.name, namespace: obj.metadata.namespace };
+    return this.request('PUT', await this.objectPath(ref), { verb: opts.dryRun ? 'replace (dry run)' : 'replace', object: describeRef(ref) }, {
+      query: { fieldManager: FIELD_MANAGER, dryRun: opts.dryRun ? 'All' : undefined, fieldValidation: opts.fieldValidation },
+      body: obj,
+    });
   }
 
   /** After an ambiguous POST: the object that attempt created, found by its create token. */

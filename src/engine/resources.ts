@@ -7,6 +7,7 @@ import { TaskState, resourceState } from './health';
 import { Operation } from './operation';
 import { StepFailure } from './step-failure';
 import { DeadlineExceeded, WaitAborted, waitFor, waitGone } from './wait';
+import { writeResource } from './write';
 
 export interface Applied {
   task: PlanTask;
@@ -23,7 +24,7 @@ export async function applyResource(op: Operation, task: PlanTask): Promise<Appl
   const obj = op.objectOf(task);
   const key = formatKey(keyOf(obj));
   try {
-    const live = await op.client.apply(obj);
+    const live = await writeResource(op, obj);
     op.recordApplied(keyOf(obj));
     op.emit({ type: 'object.applied', phase: task.phase, wave: task.wave, key, object: describe(obj) });
     return { task, ref: refOf(obj), uid: live.metadata?.uid, generation: live.metadata?.generation, at: Date.now() };

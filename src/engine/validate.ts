@@ -7,11 +7,12 @@
  * Also prepares the objects as they will be written: cluster-scoped kinds lose metadata.namespace
  * (the planner gives every object the default namespace, as Argo CD does).
  */
-import { KubeObject, PlanTask, describe, formatKey, groupOf, keyOf } from '../model';
+import { KubeObject, PlanTask, describe, formatKey, groupOf, keyOf, writeOptionsOf } from '../model';
 import { isNotFound } from './client';
 import { mapLimit } from './concurrency';
 import { ClusterValidationError, ValidationProblem } from './errors';
 import { Operation } from './operation';
+import { dryRunResource } from './write';
 
 interface KindInfo {
   served: boolean;
@@ -76,8 +77,11 @@ export async function validateTasks(op: Operation, tasks: PlanTask[], opts: { dr
     }
     const info = kinds.get(`${obj.apiVersion}|${obj.kind}`)!;
     if (!info.served && !crds.has(`${obj.apiVersion}|${obj.kind}`)) {
-      // Pruning an object whose kind is gone is a no-op, not a problem.
-      if (task.action === 'apply') problem(`kind ${obj.kind} is not served by the cluster at ${obj.apiVersion}, and no CustomResourceDefinition in the manifests defines it`);
+      // Pruning an object whose kind is gone is a no-op, not a problem. SkipDryRunOnMissingResource=true
+      // (gitops-engine getSyncTasks): the kind is expected to exist by the time it is applied.
+      if (task.action === 'apply' && writeOptionsOf(obj).skipDryRunOnMissingResource) {
+        op.warn(`${describe(obj)}: kind ${obj.kind} is not served at ${obj.apiVersion} yet; not validated (SkipDryRunOnMissingResource=true)`, about.key);
+      } else if (task.action === 'apply') problem(`kind ${obj.kind} is not served by the cluster at ${obj.apiVersion}, and no CustomResourceDefinition in the manifests defines it`);
       op.prepared.set(task, obj);
       continue;
     }
@@ -109,8 +113,10 @@ export async function validateTasks(op: Operation, tasks: PlanTask[], opts: { dr
       const obj = op.prepared.get(task)!;
       const { body, create } = dryRunBody(task, obj);
       try {
-        if (create) await op.client.create(body, { dryRun: true });
-        else await op.client.apply(body, { dryRun: true });
+        const fieldValidation = writeOptionsOf(obj).validate ? {} : { fieldValidation: 'Ignore' as const };
+        if (create) await op.client.create(body, { dryRun: true, ...fieldValidation });
+        else if (task.isHook) await op.client.apply(body, { dryRun: true, ...fieldValidation });
+        else await dryRunResource(op, body);
       } catch (err) {
         // A namespace that exists but is not visible yet, etc.: report what the server said.
         const msg = (err as Error).message;

@@ -63,8 +63,17 @@ export const HELM_DELETE_POLICY_MAP: Record<string, DeletePolicy> = {
   'hook-failed': 'HookFailed',
 };
 
-/** Sync options (resource annotation `argocd.argoproj.io/sync-options`) that the engine honours. */
-export const SYNC_OPTIONS = ['Prune=false', 'Delete=false', 'PruneLast=true'] as const;
+/** Sync options (resource annotation `argocd.argoproj.io/sync-options`) that the engine honours (see sync-options.ts). */
+export const SYNC_OPTIONS = [
+  'Prune=false',
+  'Delete=false',
+  'PruneLast=true',
+  'Replace=true',
+  'Force=true',
+  'Validate=false',
+  'SkipDryRunOnMissingResource=true',
+  'ServerSideApply=true',
+] as const;
 export type SyncOption = (typeof SYNC_OPTIONS)[number];
 
 export function isHookPhase(v: string): v is HookPhase {

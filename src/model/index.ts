@@ -2,3 +2,4 @@ export * from './annotations';
 export * from './resource';
 export * from './parse';
 export * from './types';
+export * from './sync-options';

@@ -1,7 +1,7 @@
 /**
  * `planSync`: manifests → ordered SyncPlan (spec §2). Pure: the inputs are never modified.
  */
-import { formatKey, KubeObject, PlanTask, PlanWarning, SyncPhase, SyncPlan } from '../model';
+import { formatKey, KubeObject, PlanTask, PlanWarning, SyncPhase, SyncPlan, syncOptionNotes } from '../model';
 import { inspect, Inspected, label, syncPhasesOf, taskId } from './inspect';
 import { planPrunes } from './prune';
 import { namespaceDefaulter } from './scope';
@@ -46,6 +46,7 @@ function applyTasks(inspected: readonly Inspected[], warnings: PlanWarning[]): P
     if (leftOut) warnings.push({ key: it.key, message: `${label(it.key)}: ${leftOut}` });
     const gw = phases.length > 0 ? generateNameWarning(it) : undefined;
     if (gw) warnings.push(gw);
+    if (phases.length > 0) for (const note of syncOptionNotes(it.object)) warnings.push({ key: it.key, message: `${label(it.key)}: ${note}` });
     for (const phase of phases) {
       const task = applyTask(it, phase);
       if (ids.has(task.id)) {
