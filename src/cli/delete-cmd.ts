@@ -4,7 +4,7 @@
  * PostDelete for the manifests plus everything the inventory lists; the inventory ConfigMap is
  * removed once the teardown succeeded. With `--name` and no `-f`, the inventory alone is torn down.
  */
-import { TeardownFailedError, TeardownResult } from '../engine';
+import { TeardownFailedError, TeardownResult, describeRetries } from '../engine';
 import { teardownManifests } from '../runner';
 import { deleteInventory, describeInventory, inventoryConfigMapName } from '../runner/inventory-store';
 import { ParsedArgs } from './args';
@@ -93,6 +93,8 @@ export async function deleteCommand(args: ParsedArgs, io: CliIO, deps: EngineCmd
   try {
     return await runDelete(s);
   } finally {
+    const retried = describeRetries(s.client.requestStats?.());
+    if (retried) s.io.err(`[sync-hooks] ${retried}`);
     s.client.close?.();
   }
 }

@@ -4,7 +4,7 @@
  * PreSync → Sync (waves) → PostSync, SyncFail on failure, with live progress and the inventory
  * ConfigMap read before and written after (a failed sync's too).
  */
-import { EngineEvent, ObjectRef, SyncCancelledError, SyncFailedError, SyncResult } from '../engine';
+import { EngineEvent, ObjectRef, describeRetries, SyncCancelledError, SyncFailedError, SyncResult } from '../engine';
 import { groupOf, HOOK_FINALIZER, keyOf, KubeObject, parseKey } from '../model';
 import { namespaceDefaulter } from '../plan';
 import { entryId, InventoryEntry, mergeEntries, syncManifests, toEntry } from '../runner';
@@ -202,6 +202,8 @@ export async function syncCommand(args: ParsedArgs, io: CliIO, deps: EngineCmdDe
   try {
     return await runSync(s, !bool(args, 'no-prune'));
   } finally {
+    const retried = describeRetries(s.client.requestStats?.());
+    if (retried) s.io.err(`[sync-hooks] ${retried}`);
     s.client.close?.();
   }
 }

@@ -20,3 +20,4 @@ export * from './rest/errors';
 export { DEFAULT_RETRY_POLICY } from './rest/policy';
 export type { RetryPolicy } from './rest/policy';
 export type { RequestStats, RetryEvent } from './rest/transport';
+export { describeRetries } from './rest/transport';

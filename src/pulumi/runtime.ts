@@ -4,7 +4,7 @@
  * installed engine, not code frozen into the state.
  */
 import * as crypto from 'node:crypto';
-import { createKubeClient, EngineEvent, formatEvent, KubeClient, SyncFailedError, SyncOptions } from '../engine';
+import { createKubeClient, describeRetries, EngineEvent, formatEvent, KubeClient, SyncFailedError, SyncOptions } from '../engine';
 import { emptyChartProblem, manifestProblems } from '../manifests';
 import { formatKey } from '../model';
 import { formatPlan, formatTeardownPlan, planSync } from '../plan';
@@ -156,6 +156,8 @@ async function sync(id: string, inputs: ChartInputs, previous: InventoryEntry[],
     }
     throw e;
   } finally {
+    const retried = describeRetries(c.requestStats?.());
+    if (retried) log(retried);
     c.close?.();
   }
 }

@@ -202,3 +202,13 @@ export class RestTransport {
     return new KubeApiError(res.status, reason, `${req.method} ${req.path}: ${message}${after}`, status);
   }
 }
+
+/** `requests retried: 7 (429 ×2, 503 ×3, ECONNRESET ×2); 1 create found done after a broken connection`, or undefined when nothing was retried. */
+export function describeRetries(stats: RequestStats | undefined): string | undefined {
+  if (!stats || stats.retries === 0) return undefined;
+  const causes = Object.entries(stats.retriesByCause)
+    .map(([c, n]) => `${c} ×${n}`)
+    .join(', ');
+  const found = stats.recoveredCreates ? `; ${stats.recoveredCreates} create${stats.recoveredCreates === 1 ? '' : 's'} found done after a broken connection (not sent again)` : '';
+  return `requests retried: ${stats.retries} of ${stats.requests} (${causes})${found}`;
+}
