@@ -1,0 +1,136 @@
+/** The native provider's check/diff/preview, without a cluster (create/update/delete run in integration tests). */
+import { desiredObjects, NativeOutputs, readManifestsInput, UNKNOWN } from '../../../src/provider/chart';
+import { EngineLogFn, SyncHooksProvider } from '../../../src/provider/provider';
+
+const URN = 'urn:pulumi:dev::shop::sync-hooks:index:SyncedChart::shop';
+
+const chart = (image = 'nginx:1', extra = '') => `
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: settings}
+data: {k: v}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+  annotations: {argocd.argoproj.io/sync-wave: "1"}
+spec:
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec: {containers: [{name: web, image: "${image}"}]}
+---
+apiVersion: batch/v1
+kind: Job
+metadata:
+  name: migrate
+  annotations: {argocd.argoproj.io/hook: PreSync}
+spec:
+  template:
+    spec: {restartPolicy: Never, containers: [{name: m, image: "migrate:1"}]}
+${extra}`;
+
+const smoke = `---
+apiVersion: batch/v1
+kind: Job
+metadata:
+  generateName: smoke-
+  annotations: {argocd.argoproj.io/hook: PostSync}
+spec:
+  template:
+    spec: {restartPolicy: Never, containers: [{name: s, image: "curl"}]}
+`;
+
+function provider() {
+  const logs: Array<{ severity: string; message: string; urn?: string; ephemeral?: boolean }> = [];
+  const log: EngineLogFn = (severity, message, urn, ephemeral) => logs.push({ severity, message, urn, ephemeral });
+  return { p: new SyncHooksProvider(log), logs };
+}
+
+test('check parses YAML manifests, fills defaults, labels every object and hook, and prints nothing', async () => {
+  const { p, logs } = provider();
+  const { inputs, failures } = await p.check(URN, {}, { manifests: chart(), namespace: 'shop' });
+  expect(failures).toEqual([]);
+  expect(inputs).toMatchObject({ prune: true, runHooks: 'on-change', triggers: [] });
+  expect(Object.keys(inputs.objectDigests!).sort()).toEqual(['ConfigMap shop/settings', 'Deployment shop/web', 'PreSync Job shop/migrate']);
+  expect(inputs.runNonce).toBeUndefined();
+  expect(logs).toEqual([]);
+});
+
+test('check rejects bad input naming the property, before anything runs', async () => {
+  const { p } = provider();
+  const bad = await p.check(URN, {}, { manifests: 'kind: [unclosed', runHooks: 'sometimes' as never, timeouts: { sync: -1 } });
+  expect(bad.failures.map((f) => f.property).sort()).toEqual(['runHooks', 'timeouts.sync']);
+  const yaml = await p.check(URN, {}, { manifests: 'a: [unclosed' });
+  expect(yaml.failures[0]).toMatchObject({ property: 'manifests' });
+  expect(yaml.failures[0].reason).toMatch(/manifests:1.*invalid YAML/);
+  const noName = await p.check(URN, {}, { manifests: [{ apiVersion: 'v1', kind: 'ConfigMap', metadata: {} }] });
+  expect(noName.failures[0]).toMatchObject({ property: 'manifests' });
+  expect(noName.failures[0].reason).toMatch(/metadata\.name/);
+});
+
+test('runHooks always makes every check differ, so every pulumi up syncs', async () => {
+  const { p } = provider();
+  const a = (await p.check(URN, {}, { manifests: chart(), runHooks: 'always' })).inputs;
+  await new Promise((r) => setTimeout(r, 5));
+  const b = (await p.check(URN, a, { manifests: chart(), runHooks: 'always' })).inputs;
+  expect(a.runNonce).toBeDefined();
+  expect(b.runNonce).not.toBe(a.runNonce);
+});
+
+async function stateOf(p: SyncHooksProvider, manifests: string, extra: Record<string, unknown> = {}): Promise<NativeOutputs> {
+  const { inputs } = await p.check(URN, {}, { manifests, namespace: 'shop', ...extra });
+  return { ...inputs, objects: desiredObjects(readManifestsInput(manifests).objects, 'shop'), hooks: [], lastSync: { operation: 'sync', status: 'Succeeded', time: '', durationMs: 1 } };
+}
+
+test('detailedDiff names the objects and hooks that change', async () => {
+  const { p } = provider();
+  const olds = await stateOf(p, chart());
+  const same = await p.diff('id', URN, olds, (await p.check(URN, olds, { manifests: chart(), namespace: 'shop' })).inputs);
+  expect(same).toEqual({ changes: false, detailedDiff: {} });
+
+  const news = (await p.check(URN, olds, { manifests: chart('nginx:2', smoke), namespace: 'shop' })).inputs;
+  const d = await p.diff('id', URN, olds, news);
+  expect(d.changes).toBe(true);
+  expect(d.detailedDiff).toEqual({
+    'objectDigests["Deployment shop/web"]': { kind: 'UPDATE', inputDiff: true },
+    'objectDigests["PostSync Job shop/smoke-*"]': { kind: 'ADD', inputDiff: true },
+  });
+
+  const trig = await p.diff('id', URN, olds, (await p.check(URN, olds, { manifests: chart(), namespace: 'shop', triggers: ['v2'] })).inputs);
+  expect(trig.detailedDiff).toEqual({ triggers: { kind: 'UPDATE', inputDiff: true } });
+
+  // Drift found by refresh: an object of the chart is missing from `objects`.
+  const drifted = { ...olds, objects: olds.objects.filter((o) => o.kind !== 'Deployment') };
+  expect((await p.diff('id', URN, drifted, (await p.check(URN, olds, { manifests: chart(), namespace: 'shop' })).inputs)).detailedDiff).toEqual({
+    objects: { kind: 'UPDATE', inputDiff: false },
+  });
+
+  const failed: NativeOutputs = { ...olds, lastSync: { ...olds.lastSync, status: 'Failed' } };
+  expect((await p.diff('id', URN, failed, (await p.check(URN, olds, { manifests: chart(), namespace: 'shop' })).inputs)).detailedDiff).toEqual({
+    lastSync: { kind: 'UPDATE', inputDiff: false },
+  });
+});
+
+test('preview of create prints the plan once on the resource and knows the objects, not the hooks', async () => {
+  const { p, logs } = provider();
+  const { inputs } = await p.check(URN, {}, { manifests: chart(), namespace: 'shop' });
+  const { outs } = await p.create(URN, inputs, { preview: true });
+  expect(logs).toHaveLength(1);
+  expect(logs[0]).toMatchObject({ severity: 'info', urn: URN });
+  expect(logs[0].message).toMatch(/^plan for pulumi up:\nPHASE/);
+  expect(logs[0].message).toMatch(/PreSync\s+0\s+apply\s+Job\s+shop\/migrate/);
+  expect(outs.objects.map((o) => `${o.kind} ${o.namespace}/${o.name}`)).toEqual(['ConfigMap shop/settings', 'Deployment shop/web']);
+  expect(outs.hooks).toBe(UNKNOWN);
+  expect(outs.lastSync).toBe(UNKNOWN);
+});
+
+test('unknown manifests in preview: check passes them through, diff reports a change, outputs unknown', async () => {
+  const { p, logs } = provider();
+  const { inputs, failures } = await p.check(URN, {}, { manifests: UNKNOWN });
+  expect(failures).toEqual([]);
+  const { outs } = await p.create(URN, inputs, { preview: true });
+  expect(outs.objects).toBe(UNKNOWN);
+  expect(logs).toEqual([]);
+});
