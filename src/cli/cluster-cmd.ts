@@ -64,12 +64,13 @@ export async function toolchainCommand(args: ParsedArgs, out: (s: string) => voi
     return 0;
   }
   const started = Date.now();
-  const tc = await ensureToolchain();
+  const tc = await ensureToolchain({ parts: ['k8s', 'kwok', 'pulumi', ...(bool(args, 'yaml') ? (['yaml-language'] as const) : [])] });
   if (bool(args, 'json')) out(JSON.stringify(tc));
   else {
     out(`control plane: ${tc.k8sBin}`);
     out(`kwok:          ${tc.kwok}`);
     out(`pulumi:        ${tc.pulumi} (${tc.pulumiVersion})`);
+    out(`bin dir:       ${tc.binDir} (pulumi, language hosts, pulumi-resource-sync-hooks: put it first on PATH)`);
     out(`ready in ${formatDuration(Date.now() - started)}`);
   }
   return 0;

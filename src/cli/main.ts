@@ -14,7 +14,9 @@ usage:
   sync-hooks delete -f <file|dir> [-f ...] [--namespace ns] [--name app] [--json]
       run PreDelete → delete (reverse waves) → PostDelete; also deletes what the inventory lists
   sync-hooks cluster up|down|status [--json]    the embedded local control plane
-  sync-hooks toolchain [--status]               build/check the cached binaries (pulumi, kube-*, etcd, kwok)
+  sync-hooks toolchain [--status] [--yaml] [--json]
+      build/check the cached binaries (pulumi, kube-*, etcd, kwok; --yaml: pulumi-language-yaml) and
+      the bin dir holding pulumi, its language hosts and pulumi-resource-sync-hooks
 
 sync and delete also take --kubeconfig <file> (default $KUBECONFIG, else the embedded cluster
 when it is up) and --inventory-namespace <ns> (default "default"): the inventory is the ConfigMap

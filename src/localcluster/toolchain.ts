@@ -4,6 +4,7 @@
  * once, into a version-keyed cache outside the repo. A warm call only checks marker files.
  */
 import { spawnSync } from 'node:child_process';
+import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ToolchainError } from './errors';
@@ -21,6 +22,7 @@ import {
   PULUMI_KUBERNETES_PROVIDER_MODULE_VERSION,
   PULUMI_KUBERNETES_VERSION,
   PULUMI_VERSION,
+  PULUMI_YAML_VERSION,
 } from './versions';
 
 export interface Toolchain {
@@ -37,12 +39,18 @@ export interface Toolchain {
    * part `kubernetes-provider` was asked for. Put it on PATH for the pulumi CLI.
    */
   kubernetesProviderBinDir?: string;
+  /**
+   * A directory of this package holding `pulumi`, its language hosts (nodejs; yaml when built), the
+   * dynamic-provider shim and `pulumi-resource-sync-hooks` (the SyncedChart provider plugin of this
+   * checkout): put it first on PATH and pulumi finds everything. Set with part `pulumi`.
+   */
+  binDir?: string;
 }
 
 export interface ToolchainOptions {
   progress?: ProgressFn;
   /** Which parts are needed (default: all). */
-  parts?: Array<'k8s' | 'kwok' | 'pulumi' | 'kubernetes-provider'>;
+  parts?: Array<'k8s' | 'kwok' | 'pulumi' | 'kubernetes-provider' | 'yaml-language'>;
 }
 
 /** Directory of the Go helper modules shipped with the package (`tools/`). */
@@ -249,6 +257,76 @@ function buildKubernetesProvider(dir: string, progress: ProgressFn): Promise<voi
   });
 }
 
+/**
+ * `pulumi-language-yaml` from github.com/pulumi/pulumi-yaml. tools/pulumi-yaml requires the same
+ * module versions as tools/pulumi wherever they overlap and is built with the same flags, so the
+ * Go build cache of the CLI build covers most of it.
+ */
+function buildYamlLanguage(dir: string, progress: ProgressFn): Promise<void> {
+  const spec = {
+    name: 'pulumi-language-yaml',
+    announce: `building pulumi-language-yaml ${PULUMI_YAML_VERSION} from the Go module proxy into ${dir}; a few minutes once the pulumi CLI is built.`,
+    module: 'pulumi-yaml',
+    marker: { pulumiYaml: PULUMI_YAML_VERSION },
+  };
+  return goBuild(dir, progress, spec, async ({ bin, run }) => {
+    const ld = `-s -w -X github.com/pulumi/pulumi-yaml/pkg/version.Version=${PULUMI_YAML_VERSION}`;
+    await run('building pulumi-language-yaml', [
+      'build', '-trimpath', '-tags', 'osusergo,grpcnotrace', '-ldflags', ld, '-o', path.join(bin, 'pulumi-language-yaml'), 'github.com/pulumi/pulumi-yaml/cmd/pulumi-language-yaml',
+    ]);
+  });
+}
+
+/** Root of this package (holds package.json, bin/, dist/). */
+function packageRoot(): string {
+  return path.resolve(__dirname, '..', '..');
+}
+
+function linkOrReplace(target: string, link: string): void {
+  try {
+    if (fs.readlinkSync(link) === target) return;
+  } catch {
+    /* absent or not a link */
+  }
+  const tmp = `${link}.${process.pid}.tmp`;
+  fs.rmSync(tmp, { force: true });
+  fs.symlinkSync(target, tmp);
+  fs.renameSync(tmp, link);
+}
+
+function writeIfChanged(file: string, content: string): void {
+  if (fs.existsSync(file) && fs.readFileSync(file, 'utf8') === content) return;
+  const tmp = `${file}.${process.pid}.tmp`;
+  fs.writeFileSync(tmp, content, { mode: 0o755 });
+  fs.renameSync(tmp, file);
+}
+
+/**
+ * The bin dir of this package: links to pulumi and its plugins, and a `pulumi-resource-sync-hooks`
+ * that runs this checkout's provider with the Node running us (>= 22). One per package root, so
+ * two checkouts (or an installed package next to a source tree) never run each other's provider.
+ */
+function installPackageBinDir(pulumi: string, pluginDirs: string[]): string {
+  const root = packageRoot();
+  const id = crypto.createHash('sha256').update(root).digest('hex').slice(0, 12);
+  const bin = path.join(cacheRoot(), 'bin', id, 'bin');
+  fs.mkdirSync(bin, { recursive: true });
+  linkOrReplace(pulumi, path.join(bin, 'pulumi'));
+  for (const dir of pluginDirs) {
+    for (const f of fs.existsSync(dir) ? fs.readdirSync(dir) : []) {
+      if (/^pulumi-(language|resource)-/.test(f) && !f.endsWith('.tmp')) linkOrReplace(path.join(dir, f), path.join(bin, f));
+    }
+  }
+  const launcher = path.join(root, 'bin', 'pulumi-resource-sync-hooks');
+  const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+  writeIfChanged(
+    path.join(bin, 'pulumi-resource-sync-hooks'),
+    `#!/bin/sh\n# SyncedChart provider plugin of ${root} (written by \`sync-hooks toolchain\`).\nexec ${q(process.execPath)} ${q(launcher)} "$@"\n`,
+  );
+  fs.writeFileSync(path.join(bin, '..', 'package-root'), `${root}\n`);
+  return bin;
+}
+
 /** The dynamic-provider shim shipped in @pulumi/pulumi's npm package, copied next to the CLI. */
 function installNodejsShim(bin: string): void {
   const pkgDir = path.dirname(require.resolve('@pulumi/pulumi/package.json'));
@@ -311,6 +389,10 @@ export async function ensureToolchain(opts: ToolchainOptions = {}): Promise<Tool
     installNodejsShim(path.join(dirs.pulumi, 'bin'));
   }
   if (parts.has('kubernetes-provider')) await build('pulumi-kubernetes', dirs.kubernetesProvider, buildKubernetesProvider);
+  if (parts.has('yaml-language')) await build('pulumi-yaml', dirs.yamlLanguage, buildYamlLanguage);
+  const binDir = parts.has('pulumi')
+    ? installPackageBinDir(pulumi, [path.join(dirs.pulumi, 'bin'), ...(isComplete(dirs.yamlLanguage) ? [path.join(dirs.yamlLanguage, 'bin')] : [])])
+    : undefined;
   return {
     k8sBin: path.join(dirs.k8s, 'bin'),
     kwok: path.join(dirs.kwok, 'bin', 'kwok'),
@@ -318,6 +400,7 @@ export async function ensureToolchain(opts: ToolchainOptions = {}): Promise<Tool
     pulumiBinDir: path.join(dirs.pulumi, 'bin'),
     pulumiVersion,
     ...(parts.has('kubernetes-provider') ? { kubernetesProviderBinDir: path.join(dirs.kubernetesProvider, 'bin') } : {}),
+    ...(binDir ? { binDir } : {}),
   };
 }
 

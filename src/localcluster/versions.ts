@@ -20,6 +20,8 @@ export const PULUMI_VERSION = 'v3.259.0';
 export const PULUMI_KUBERNETES_VERSION = '4.25.0';
 export const PULUMI_KUBERNETES_PROVIDER_MODULE = 'github.com/pulumi/pulumi-kubernetes/provider/v4';
 export const PULUMI_KUBERNETES_PROVIDER_MODULE_VERSION = 'v4.0.0-20260115033456-f47bc2d6f199';
+/** `pulumi-language-yaml` (Pulumi YAML programs), from github.com/pulumi/pulumi-yaml (tools/pulumi-yaml). */
+export const PULUMI_YAML_VERSION = 'v1.25.0';
 /** Oldest `pulumi` on PATH that we accept instead of building one (inline destroy/refresh need >= 3.181). */
 export const MIN_PULUMI_VERSION = '3.181.0';
 
@@ -36,6 +38,8 @@ export interface ComponentDirs {
   pulumi: string;
   /** `pulumi-resource-kubernetes` (built only when asked for: part `kubernetes-provider`). */
   kubernetesProvider: string;
+  /** `pulumi-language-yaml` (built only when asked for: part `yaml-language`). */
+  yamlLanguage: string;
 }
 
 /** One directory per component and version; each holds `bin/` and a `.complete` marker. */
@@ -45,5 +49,6 @@ export function componentDirs(root = cacheRoot()): ComponentDirs {
     kwok: path.join(root, `kwok-${KWOK_VERSION}`),
     pulumi: path.join(root, `pulumi-${PULUMI_VERSION}-langhost-r1`),
     kubernetesProvider: path.join(root, `pulumi-kubernetes-v${PULUMI_KUBERNETES_VERSION}-r1`),
+    yamlLanguage: path.join(root, `pulumi-yaml-${PULUMI_YAML_VERSION}`),
   };
 }

@@ -34,7 +34,7 @@ export function pulumiEnv(tc: Toolchain, stateDir: string, extra: Record<string,
     PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: 'true',
     PULUMI_HOME: process.env.PULUMI_HOME ?? path.join(cacheRoot(), 'pulumi-home'),
     // The dynamic provider shim runs `node`: make it the Node running us (>= 22), then the shim dir.
-    PATH: [path.dirname(process.execPath), tc.pulumiBinDir, path.dirname(tc.pulumi), process.env.PATH ?? ''].join(path.delimiter),
+    PATH: [path.dirname(process.execPath), ...(tc.binDir ? [tc.binDir] : []), tc.pulumiBinDir, path.dirname(tc.pulumi), process.env.PATH ?? ''].join(path.delimiter),
   };
   if (process.env.PULUMI_CONFIG_PASSPHRASE === undefined && process.env.PULUMI_CONFIG_PASSPHRASE_FILE === undefined) {
     env.PULUMI_CONFIG_PASSPHRASE = DEFAULT_LOCAL_PASSPHRASE;
