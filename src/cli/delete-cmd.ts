@@ -4,14 +4,14 @@
  * PostDelete for the manifests plus everything the inventory lists; the inventory ConfigMap is
  * removed once the teardown succeeded. With `--name` and no `-f`, the inventory alone is torn down.
  */
-import { TeardownFailedError, TeardownResult, describeRetries } from '../engine';
+import { describeRecord, describeRetries, recordRef, TeardownFailedError, TeardownResult } from '../engine';
 import { teardownManifests } from '../runner';
 import { deleteInventory, describeInventory, inventoryConfigMapName } from '../runner/inventory-store';
 import { ParsedArgs } from './args';
 import { EXIT_CANCELLED, EXIT_FAILED, EXIT_OK, reportBadInput } from './input';
 import { handleInterrupts } from './interrupt';
 import { CliIO, errorJson, formatMs, hookTable, keys, plural } from './report';
-import { EngineCmdDeps, engineOptions, openSession, Session } from './session';
+import { EngineCmdDeps, engineOptions, openSession, recordOptions, Session } from './session';
 
 function deleteJson(s: Session, status: string, result: TeardownResult, inventoryRemoved: boolean, error?: TeardownFailedError): string {
   return JSON.stringify(
@@ -41,11 +41,12 @@ function summary(status: string, result: TeardownResult, ms: number, invText: st
 async function runDelete(s: Session): Promise<number> {
   const { io, deps } = s;
   const inv = describeInventory(s.app.name, s.inventoryNamespace);
-  if (!s.previous && !s.manifests.length) {
-    io.err(`sync-hooks: nothing is known about application "${s.app.name}": no -f manifests and no inventory ${inv}`);
+  const record = s.previous ? undefined : await s.client.get(recordRef(s.app.name, s.inventoryNamespace));
+  if (!s.previous && !s.manifests.length && !record) {
+    io.err(`sync-hooks: nothing is known about application "${s.app.name}": no -f manifests, no inventory ${inv} and no operation record ${describeRecord(s.app.name, s.inventoryNamespace)}`);
     return EXIT_FAILED;
   }
-  if (!s.previous) io.err(`[sync-hooks] no inventory: deleting only what the manifests name`);
+  if (!s.previous) io.err(`[sync-hooks] no inventory: deleting what the manifests name${record ? ' and what the operation record lists as written' : ''}`);
   const interrupts = handleInterrupts({
     source: deps.signalSource,
     onCancel: (sig) => io.err(`[sync-hooks] ${sig}: cancelling the delete (running hooks are terminated); press Ctrl-C again to exit now`),
@@ -58,6 +59,7 @@ async function runDelete(s: Session): Promise<number> {
       manifests: s.manifests,
       inventory: s.previous?.entries ?? [],
       namespace: s.namespace,
+      record: recordOptions(s),
       engine: engineOptions(s, interrupts.signal),
     });
     let removeError: string | undefined;

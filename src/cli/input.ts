@@ -2,7 +2,7 @@
  * Reading the `-f` inputs (multi-document YAML or JSON files, directories such as a cdk8s `dist/`)
  * and reporting bad input: one message listing every problem, exit code 2, nothing written.
  */
-import { ClusterValidationError } from '../engine';
+import { ClusterValidationError, LockHeldError, RecordError } from '../engine';
 import { loadValidManifests, ManifestValidationError } from '../manifests';
 import { prepareManifests } from '../runner/prepare';
 import { KubeObject } from '../model';
@@ -34,6 +34,11 @@ export function reportBadInput(e: unknown, operation: string, io: CliIO, json: b
     io.err(`sync-hooks: ${e.message}`);
     if (json) io.out(JSON.stringify({ operation, status: 'Invalid', problems: e.problems.map((p) => ({ object: p.object ?? '', field: '', message: p.message })) }));
     return EXIT_BAD_INPUT;
+  }
+  if (e instanceof LockHeldError || e instanceof RecordError) {
+    io.err(`sync-hooks: ${e.message}`);
+    if (json) io.out(JSON.stringify({ operation, status: e instanceof LockHeldError ? 'Locked' : 'Failed', error: { message: e.message } }));
+    return EXIT_FAILED;
   }
   return undefined;
 }

@@ -9,7 +9,7 @@ usage:
   sync-hooks plan   -f <file|dir> [-f ...] [--teardown] [--namespace ns] [--json]
       show the phase/wave plan of a sync (--teardown: of a delete); no cluster needed
   sync-hooks sync   -f <file|dir> [-f ...] [--namespace ns] [--name app] [--no-prune]
-                    [--timeout 30m] [--hook-timeout 10m] [--json]
+                    [--timeout 30m] [--hook-timeout 10m] [--restart] [--lock-ttl 60s] [--json]
       run PreSync → Sync (waves) → PostSync, SyncFail on failure; prune what the last sync applied
   sync-hooks delete -f <file|dir> [-f ...] [--namespace ns] [--name app] [--json]
       run PreDelete → delete (reverse waves) → PostDelete; also deletes what the inventory lists
@@ -21,7 +21,12 @@ usage:
 sync and delete also take --kubeconfig <file> (default $KUBECONFIG, else the embedded cluster
 when it is up) and --inventory-namespace <ns> (default "default"): the inventory is the ConfigMap
 sync-hooks-inventory-<app>, <app> from --name or the first -f path. Ctrl-C cancels (SyncFail
-runs); a second Ctrl-C exits. Exit codes: 0 ok, 1 failed, 2 bad flags or input, 130 cancelled.`;
+runs); a second Ctrl-C exits. Exit codes: 0 ok, 1 failed, 2 bad flags or input, 130 cancelled.
+
+One operation per app at a time (Lease sync-hooks-lock-<app>; --lock-ttl 60s: a holder silent
+that long is taken over). The operation record (ConfigMap sync-hooks-op-<app>) lets a re-run after
+a crash continue: the same manifests resume the interrupted sync or delete (completed hooks are
+not re-run); --restart starts over instead.`;
 
 type Out = (s: string) => void;
 type Command = (sub: string | undefined, args: ReturnType<typeof parseArgs>, out: Out) => Promise<number>;

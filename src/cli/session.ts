@@ -12,7 +12,8 @@ import {
   readInventory,
   StoredInventory,
 } from '../runner/inventory-store';
-import { ParsedArgs, UsageError } from './args';
+import type { AppRecordOptions } from '../runner/record';
+import { bool, ParsedArgs, UsageError } from './args';
 import { EXIT_FAILED, loadInput, reportBadInput } from './input';
 import { AppName, appName, checkFlags, durationFlag, files, jsonFlag, stringFlag } from './options';
 import { CliIO, plural } from './report';
@@ -46,10 +47,14 @@ export interface Session {
   previous?: StoredInventory;
   timeoutMs?: number;
   hookTimeoutMs?: number;
+  /** `--restart`: start over instead of continuing an interrupted operation. */
+  restart: boolean;
+  /** `--lock-ttl`: a lock not renewed for this long is taken over. */
+  lockTtlMs?: number;
   deps: EngineCmdDeps;
 }
 
-export const COMMON_FLAGS = ['file', 'namespace', 'name', 'inventory-namespace', 'kubeconfig', 'timeout', 'hook-timeout', 'json'];
+export const COMMON_FLAGS = ['file', 'namespace', 'name', 'inventory-namespace', 'kubeconfig', 'timeout', 'hook-timeout', 'json', 'restart', 'lock-ttl'];
 
 function describePrevious(s: Session): string {
   const where = describeInventory(s.app.name, s.inventoryNamespace);
@@ -79,6 +84,8 @@ export async function openSession(
   const timeoutMs = durationFlag(args, 'timeout');
   const hookTimeoutMs = durationFlag(args, 'hook-timeout');
   const json = jsonFlag(args);
+  const restart = bool(args, 'restart');
+  const lockTtlMs = durationFlag(args, 'lock-ttl');
   let manifests: KubeObject[];
   try {
     manifests = loadInput(paths, namespaceFlag);
@@ -93,7 +100,7 @@ export async function openSession(
   const namespace = defaultNamespace.name;
   if (!namespaceFlag && usesDefaultNamespace(manifests)) io.err(`[sync-hooks] ${describeDefaultNamespace(defaultNamespace)}`);
   const client = (deps.createClient ?? ((t: ClusterTarget) => createKubeClient(t.kubeconfig)))(target);
-  const session: Session = { operation, io, json, paths, namespace, defaultNamespace, app, inventoryNamespace, manifests, target, client, timeoutMs, hookTimeoutMs, deps };
+  const session: Session = { operation, io, json, paths, namespace, defaultNamespace, app, inventoryNamespace, manifests, target, client, timeoutMs, hookTimeoutMs, restart, lockTtlMs, deps };
   try {
     session.previous = await readInventory(client, app.name, inventoryNamespace);
   } catch (e) {
@@ -104,6 +111,17 @@ export async function openSession(
   }
   io.err(`[sync-hooks] ${describePrevious(session)} (application ${app.name}, from ${app.from})`);
   return session;
+}
+
+/** The application's operation record and lock (in the inventory namespace). */
+export function recordOptions(s: Session): AppRecordOptions {
+  return {
+    app: s.app.name,
+    namespace: s.inventoryNamespace,
+    restart: s.restart,
+    ...(s.lockTtlMs !== undefined ? { lockTtlMs: s.lockTtlMs } : {}),
+    log: (line) => s.io.err(`[sync-hooks] ${line}`),
+  };
 }
 
 /** Engine options common to both operations: live progress, timeouts, cancellation. */

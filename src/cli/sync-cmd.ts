@@ -13,7 +13,7 @@ import { bool, ParsedArgs } from './args';
 import { EXIT_BAD_INPUT, EXIT_CANCELLED, EXIT_FAILED, EXIT_OK, reportBadInput } from './input';
 import { handleInterrupts } from './interrupt';
 import { CliIO, errorJson, formatMs, hookTable, keys, plural } from './report';
-import { EngineCmdDeps, engineOptions, openSession, Session } from './session';
+import { EngineCmdDeps, engineOptions, openSession, recordOptions, Session } from './session';
 
 /** How long the second Ctrl-C waits for the inventory write before exiting anyway. */
 const FORCED_WRITE_MS = 3_000;
@@ -163,6 +163,7 @@ async function runSync(s: Session, prune: boolean): Promise<number> {
       previous,
       namespace: s.namespace,
       prune,
+      record: recordOptions(s),
       engine: {
         ...base,
         onEvent: (e) => {

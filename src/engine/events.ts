@@ -34,7 +34,7 @@ interface About {
 }
 
 export type EngineEventBody =
-  | { type: 'operation.started'; operation: 'sync' | 'teardown'; steps: number }
+  | { type: 'operation.started'; operation: 'sync' | 'teardown'; steps: number; resumed?: string }
   | { type: 'operation.succeeded'; operation: 'sync' | 'teardown'; durationMs: number }
   | { type: 'operation.failed'; operation: 'sync' | 'teardown'; reason: FailureReason | 'Invalid'; message: string; durationMs: number }
   | { type: 'phase.started'; phase: EnginePhase }
@@ -47,6 +47,7 @@ export type EngineEventBody =
   | ({ type: 'object.deleted'; reason: DeleteReason; durationMs: number } & Partial<Where> & About)
   | ({ type: 'object.waiting'; message: string } & Where & About)
   | ({ type: 'hook.created' } & Where & About)
+  | ({ type: 'hook.resumed'; state: 'Succeeded' | 'Running' } & Where & About)
   | ({ type: 'hook.succeeded'; durationMs: number; message?: string } & Where & About)
   | ({ type: 'hook.failed'; durationMs: number; message: string } & Where & About)
   | ({ type: 'hook.terminated'; durationMs: number } & Where & About)
@@ -76,7 +77,7 @@ function where(e: { phase?: EnginePhase; wave?: number }): string {
 function body(e: EngineEventBody): string {
   switch (e.type) {
     case 'operation.started':
-      return `${e.operation} started (${e.steps} step${e.steps === 1 ? '' : 's'})`;
+      return `${e.operation} started (${e.steps} step${e.steps === 1 ? '' : 's'})${e.resumed ? `: ${e.resumed}` : ''}`;
     case 'operation.succeeded':
       return `${e.operation} succeeded in ${secs(e.durationMs)}`;
     case 'operation.failed':
@@ -101,6 +102,8 @@ function body(e: EngineEventBody): string {
       return `${where(e)}waiting for ${e.object}: ${e.message}`;
     case 'hook.created':
       return `${where(e)}hook ${e.object} started`;
+    case 'hook.resumed':
+      return `${where(e)}hook ${e.object} ${e.state === 'Succeeded' ? 'already succeeded in the interrupted operation: not run again' : 'still running from the interrupted operation: awaiting it'}`;
     case 'hook.succeeded':
       return `${where(e)}hook ${e.object} succeeded (${secs(e.durationMs)})`;
     case 'hook.failed':

@@ -70,6 +70,7 @@ const BUILTIN_KINDS: Array<[string, string, boolean]> = [
   ['apps/v1', 'ReplicaSet', true],
   ['batch/v1', 'Job', true],
   ['batch/v1', 'CronJob', true],
+  ['coordination.k8s.io/v1', 'Lease', true],
   ['rbac.authorization.k8s.io/v1', 'Role', true],
   ['rbac.authorization.k8s.io/v1', 'RoleBinding', true],
   ['rbac.authorization.k8s.io/v1', 'ClusterRole', false],
@@ -267,6 +268,9 @@ export class FakeKubeClient implements KubeClient {
     const live = this.store.get(id);
     if (live?.metadata.deletionTimestamp)
       throw new KubeApiError(409, 'Conflict', `${obj.kind} "${obj.metadata.name}" is being deleted`);
+    // As the API server: a resourceVersion in the applied object is a precondition.
+    if (obj.metadata.resourceVersion !== undefined && obj.metadata.resourceVersion !== live?.metadata.resourceVersion)
+      throw new KubeApiError(409, 'Conflict', `${obj.kind} "${obj.metadata.name}": the object has been modified; please apply your changes to the latest version and try again`);
     const next = this.materialize(clone(obj), live);
     if (opts.dryRun) return next;
     const written = this.write(next, live ? 'MODIFIED' : 'ADDED');

@@ -3,7 +3,21 @@
  * hook finalizer, waiting for completion with a per-hook deadline, finalizer removal, deletion by
  * policy and termination.
  */
-import { HOOK_FINALIZER, KubeObject, LABEL_OPERATION, PlanTask, describe, formatKey, keyOf, operationLabelValue, writeOptionsOf } from '../model';
+import {
+  ANNOTATION_SYNC_OPTIONS,
+  ANNOTATION_SYNC_WAVE,
+  HELM_HOOK_WEIGHT,
+  HELM_RESOURCE_POLICY,
+  HOOK_FINALIZER,
+  KubeObject,
+  LABEL_OPERATION,
+  PlanTask,
+  describe,
+  formatKey,
+  keyOf,
+  operationLabelValue,
+  writeOptionsOf,
+} from '../model';
 import { ObjectRef, describeRef, refId, refOf } from './client';
 import { mapLimit } from './concurrency';
 import { CLEANUP_TIMEOUT_MS } from './constants';
@@ -11,17 +25,25 @@ import { collectFailureDetails } from './diagnostics';
 import { EnginePhase } from './events';
 import { hookState } from './health';
 import { HookRun, Operation } from './operation';
+import { OPERATION_ANNOTATION } from './ownership';
+import { RecordedHook } from './record';
 import { StepFailure } from './step-failure';
 import { DeadlineExceeded, WaitAborted, waitFor, waitGone } from './wait';
 import { writeOpts } from './write';
 
+
+/** Annotations of a managed object kept in the record (what prune and teardown decide on). */
+const RECORDED_ANNOTATIONS = [ANNOTATION_SYNC_OPTIONS, ANNOTATION_SYNC_WAVE, HELM_HOOK_WEIGHT, HELM_RESOURCE_POLICY];
 
 /** `<generateName><id7>-<phase>-<unix>`, lower-cased (Argo CD: revision instead of id). */
 export function generatedHookName(generateName: string, operationId: string, phase: string, unixSeconds: number): string {
   return `${generateName}${operationId.slice(0, 7)}-${phase}-${unixSeconds}`.toLowerCase();
 }
 
-export function hookNameOf(op: Operation, task: PlanTask, obj: KubeObject): string {
+export function hookNameOf(op: Operation, task: PlanTask, obj: KubeObject, phase: EnginePhase = task.phase): string {
+  // A continued operation reuses the names its hooks were given (generated ones carry a time).
+  const recorded = op.resumed ? op.recorder?.hookOf(task, phase) : undefined;
+  if (recorded) return recorded.name;
   const gen = task.generateName ?? (obj.metadata.name ? undefined : obj.metadata.generateName);
   return gen ? generatedHookName(gen, op.id, task.phase, op.nameStamp) : obj.metadata.name!;
 }
@@ -50,6 +72,62 @@ export interface PreparedHook {
   task: PlanTask;
   phase: EnginePhase;
   ref: ObjectRef;
+  /**
+   * Continuing an interrupted operation: the hook already completed for this revision (not
+   * re-run), or is still running (adopted: awaited, not re-created).
+   */
+  resume?: { state: 'Succeeded'; recorded: RecordedHook } | { state: 'Running'; live: KubeObject };
+}
+
+/** What an interrupted run of this revision left for `task`: completed, still running, or nothing usable. */
+async function resumeOf(op: Operation, task: PlanTask, phase: EnginePhase, ref: ObjectRef): Promise<PreparedHook['resume']> {
+  const recorded = op.resumed ? op.recorder?.hookOf(task, phase) : undefined;
+  if (!recorded) return undefined;
+  if (recorded.status === 'Succeeded') return { state: 'Succeeded', recorded };
+  if (recorded.status !== 'Running' && recorded.status !== 'Pending') return undefined;
+  const live = await op.client.get(ref);
+  if (!live || live.metadata.deletionTimestamp) return undefined;
+  const ours = recorded.uid ? live.metadata.uid === recorded.uid : live.metadata.annotations?.[OPERATION_ANNOTATION] === op.id;
+  return ours ? { state: 'Running', live } : undefined;
+}
+
+/** The record's view of a hook run. */
+export function recordedHook(run: HookRun): RecordedHook {
+  return {
+    ...run.ref,
+    task: run.task.id,
+    phase: run.phase,
+    wave: run.wave,
+    status: run.status,
+    ...(run.uid ? { uid: run.uid } : {}),
+    ...(run.deleted ? { deleted: true } : {}),
+  };
+}
+
+/** Stores a hook run's state in the record (best effort: a failed write is a warning). */
+export async function recordHookRun(op: Operation, run: HookRun): Promise<void> {
+  const rec = op.recorder;
+  if (!rec) return;
+  rec.noteHook(recordedHook(run));
+  if (run.deleted) rec.forget(run.ref);
+  try {
+    await rec.flush();
+  } catch (err) {
+    op.warn((err as Error).message, run.key);
+  }
+}
+
+/**
+ * Before a step writes anything: records the step reached, the managed objects and the hooks
+ * (with their names) it is about to write, and waits until the record is stored.
+ */
+export async function recordStepIntent(op: Operation, phase: EnginePhase, wave: number | undefined, managed: KubeObject[], hooks: PreparedHook[]): Promise<void> {
+  const rec = op.recorder;
+  if (!rec) return;
+  const fresh = hooks.filter((h) => !h.resume);
+  for (const h of fresh) rec.noteHook({ ...h.ref, task: h.task.id, phase: h.phase, wave: h.task.wave, status: 'Pending' });
+  const kept = (o: KubeObject) => Object.fromEntries(RECORDED_ANNOTATIONS.flatMap((k) => (o.metadata.annotations?.[k] !== undefined ? [[k, String(o.metadata.annotations[k])]] : [])));
+  await op.recordIntent(phase, wave, [...managed.map((o) => ({ ...refOf(o), annotations: kept(o) })), ...fresh.map((h) => ({ ...h.ref, hook: true }))]);
 }
 
 /**
@@ -63,9 +141,11 @@ export async function prepareHooks(op: Operation, tasks: PlanTask[], signal: Abo
     op.o.concurrency,
     async (task) => {
       const obj = op.objectOf(task);
-      const ref: ObjectRef = { ...refOf(obj), name: hookNameOf(op, task, obj) };
+      const ref: ObjectRef = { ...refOf(obj), name: hookNameOf(op, task, obj, phase ?? task.phase) };
       const where = { phase: phase ?? task.phase, wave: task.wave };
       try {
+        const resume = await resumeOf(op, task, where.phase, ref);
+        if (resume) return { task, phase: where.phase, ref, resume };
         const live = await op.client.get(ref);
         if (live) {
           if ((live.metadata.finalizers ?? []).includes(HOOK_FINALIZER)) await op.client.patchFinalizers(ref, { remove: [HOOK_FINALIZER] });
@@ -89,7 +169,37 @@ export async function prepareHooks(op: Operation, tasks: PlanTask[], signal: Abo
 }
 
 /** Creates (generateName) or applies (named) one hook, with the hook finalizer and optional env. */
+/** The run of a hook an interrupted operation of this revision started (completed or still running). */
+function resumedRun(op: Operation, prepared: PreparedHook): HookRun {
+  const { task, ref, phase, resume } = prepared;
+  const obj = op.objectOf(task);
+  const now = Date.now();
+  const run: HookRun = {
+    task,
+    phase,
+    wave: task.wave,
+    ref,
+    key: formatKey(keyOf({ ...obj, metadata: { ...obj.metadata, name: ref.name } })),
+    object: describe({ ...obj, metadata: { ...obj.metadata, name: ref.name } }),
+    policies: task.deletePolicies,
+    startedAtMs: now,
+    deadlineAt: now + hookTimeoutMs(op, obj),
+    status: 'Running',
+  };
+  if (resume?.state === 'Succeeded') {
+    Object.assign(run, { uid: resume.recorded.uid, status: 'Succeeded', finishedAtMs: now, message: 'completed by the interrupted operation', deleted: resume.recorded.deleted });
+  } else if (resume?.state === 'Running') run.uid = resume.live.metadata.uid;
+  op.hooks.push(run);
+  op.emit({ type: 'hook.resumed', phase, wave: task.wave, key: run.key, object: run.object, state: run.status === 'Succeeded' ? 'Succeeded' : 'Running' });
+  return run;
+}
+
 export async function createHook(op: Operation, prepared: PreparedHook, env?: Record<string, string>): Promise<HookRun> {
+  if (prepared.resume) {
+    const run = resumedRun(op, prepared);
+    await recordHookRun(op, run);
+    return run;
+  }
   const { task, ref, phase } = prepared;
   const body = structuredClone(op.objectOf(task));
   const generated = body.metadata.name !== ref.name;
@@ -118,6 +228,7 @@ export async function createHook(op: Operation, prepared: PreparedHook, env?: Re
     };
     op.hooks.push(run);
     op.emit({ type: 'hook.created', phase, wave: task.wave, key, object });
+    await recordHookRun(op, run);
     return run;
   } catch (err) {
     throw new StepFailure({ reason: 'ApplyFailed', phase, wave: task.wave, key, object, detail: (err as Error).message });
@@ -141,6 +252,7 @@ export type HookOutcome = 'Succeeded' | 'Failed' | 'Aborted';
  * resolves 'Aborted' with the hook still Running (the caller terminates it).
  */
 export async function awaitHook(op: Operation, run: HookRun, signal: AbortSignal): Promise<HookOutcome> {
+  if (run.status === 'Succeeded') return 'Succeeded'; // completed by the interrupted operation
   let live: KubeObject | undefined;
   let message: string | undefined;
   let ok = false;
@@ -168,6 +280,7 @@ export async function awaitHook(op: Operation, run: HookRun, signal: AbortSignal
   run.status = ok ? 'Succeeded' : 'Failed';
   run.message = message;
   await releaseFinalizer(op, run);
+  await recordHookRun(op, run);
   const durationMs = run.finishedAtMs - run.startedAtMs;
   const about = { phase: run.phase, wave: run.wave, key: run.key, object: run.object };
   if (ok) {
@@ -201,6 +314,7 @@ async function removeHook(op: Operation, run: HookRun, reason: 'HookSucceeded' |
     await op.client.delete(run.ref, { propagationPolicy: 'Foreground' });
     await waitGone(op, run.ref, run.uid, { signal: new AbortController().signal, deadlineAt: Date.now() + CLEANUP_TIMEOUT_MS });
     run.deleted = true;
+    await recordHookRun(op, run);
     if (reason !== 'terminate') op.emit({ type: 'object.deleted', reason, phase: run.phase, wave: run.wave, key: run.key, object: run.object, durationMs: Date.now() - t0 });
   } catch (err) {
     op.warn(`could not delete ${run.object} (${reason}): ${(err as Error).message}`, run.key);

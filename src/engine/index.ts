@@ -21,3 +21,18 @@ export { DEFAULT_RETRY_POLICY } from './rest/policy';
 export type { RetryPolicy } from './rest/policy';
 export type { RequestStats, RetryEvent } from './rest/transport';
 export { describeRetries } from './rest/transport';
+export { APP_LABEL, OPERATION_ANNOTATION, ownedBy } from './ownership';
+export { LockHeldError, OperationLock, DEFAULT_LOCK_TTL_MS, LOCK_NAME_PREFIX, lockRef } from './lock';
+export type { LockOptions } from './lock';
+export {
+  OperationRecorder,
+  RecordError,
+  RECORD_NAME_PREFIX,
+  DEFAULT_RECORD_NAMESPACE,
+  decide,
+  describeRecord,
+  parseRecord,
+  recordName,
+  recordRef,
+} from './record';
+export type { OperationRecord, RecordedHook, RecordedObject, RecorderOptions, ResumeDecision, OperationKind, RecordStatus } from './record';

@@ -15,6 +15,8 @@ import {
   DEFAULT_RESYNC_INTERVAL_MS,
 } from './constants';
 import { EngineEvent, EngineEventBody, EnginePhase } from './events';
+import { withOwnership } from './ownership';
+import { OperationRecorder, RecordedObject, decide } from './record';
 import { EngineOptions, FailureDetails, HookResult, HookStatus } from './types';
 import { WaitContext } from './wait';
 import { WatchHub } from './watch-hub';
@@ -39,7 +41,11 @@ export interface HookRun {
   timedOut?: boolean;
 }
 
-type Resolved = Required<Omit<EngineOptions, 'onEvent' | 'signal' | 'operationId' | 'startedAt'>>;
+type Resolved = Required<Omit<EngineOptions, 'onEvent' | 'signal' | 'operationId' | 'startedAt' | 'recorder' | 'revision'>>;
+
+function decideResume(rec: OperationRecorder, kind: 'sync' | 'teardown', revision: string) {
+  return decide(rec.prior, kind, revision, rec.restart);
+}
 
 /** A stable hash of what a plan would write: same plan, same id. */
 export function planHash(objects: unknown): string {
@@ -49,6 +55,10 @@ export function planHash(objects: unknown): string {
 export class Operation implements WaitContext {
   readonly hub: WatchHub;
   readonly id: string;
+  /** The application's operation record (and lock), when the caller keeps one. */
+  readonly recorder?: OperationRecorder;
+  /** This operation continues an interrupted one (same revision): completed hooks are not re-run. */
+  readonly resumed: boolean = false;
   readonly startedAtMs: number;
   /** Unix seconds used in generated hook names. */
   readonly nameStamp: number;
@@ -64,6 +74,8 @@ export class Operation implements WaitContext {
   readonly prepared = new Map<PlanTask, KubeObject>();
   phase?: EnginePhase;
   wave?: number;
+  /** Why the record's previous operation is (not) continued. */
+  readonly resumeReason?: string;
   abortReason?: 'Cancelled' | 'Timeout';
 
   private readonly abortCtl = new AbortController();
@@ -76,7 +88,17 @@ export class Operation implements WaitContext {
     defaultId: string,
     private readonly opts: EngineOptions,
   ) {
-    this.id = opts.operationId ?? defaultId;
+    this.recorder = opts.recorder;
+    let id = opts.operationId ?? defaultId;
+    if (this.recorder) {
+      const rec = this.recorder;
+      const d = decideResume(rec, kind, opts.revision ?? defaultId);
+      this.resumed = d.resume;
+      if (d.resume) id = rec.prior!.operation.id;
+      this.resumeReason = d.reason;
+      rec.begin(kind, id, opts.revision ?? defaultId, d.resume);
+    }
+    this.id = id;
     const started = opts.startedAt ?? new Date();
     this.startedAtMs = Date.now();
     this.nameStamp = Math.floor(started.getTime() / 1000);
@@ -140,6 +162,20 @@ export class Operation implements WaitContext {
   warn(message: string, key?: string): void {
     this.warnings.push(message);
     this.emit({ type: 'warning', message, ...(key ? { key } : {}) });
+  }
+
+  /** The object as written: with the application's ownership marks when a record is kept. */
+  own(obj: KubeObject): KubeObject {
+    return this.recorder ? withOwnership(obj, this.recorder.app, this.id) : obj;
+  }
+
+  /** Records the step reached and the objects about to be written, and waits until that is stored. */
+  async recordIntent(phase: EnginePhase, wave: number | undefined, writes: RecordedObject[]): Promise<void> {
+    const rec = this.recorder;
+    if (!rec) return;
+    rec.step(phase, wave);
+    rec.noteWrites(writes);
+    await rec.flush();
   }
 
   objectOf(task: PlanTask): KubeObject {

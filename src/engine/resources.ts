@@ -59,6 +59,7 @@ export async function deleteAndWait(
     if (err instanceof WaitAborted) throw err;
     throw new StepFailure({ reason: failReason, ...where, ...about, detail: (err as Error).message });
   }
+  op.recorder?.forget(ref);
   const durationMs = Date.now() - t0;
   if (why === 'prune') op.emit({ type: 'object.pruned', ...where, ...about, durationMs });
   else op.emit({ type: 'object.deleted', reason: why, ...where, ...about, durationMs });

@@ -6,7 +6,7 @@
 import { PlanStep, PlanTask, keyOf } from '../model';
 import { mapLimit } from './concurrency';
 import { FailureInfo } from './errors';
-import { HookOutcome, awaitHook, createHook, prepareHooks } from './hooks';
+import { HookOutcome, awaitHook, createHook, prepareHooks, recordStepIntent } from './hooks';
 import { HookRun, Operation } from './operation';
 import { Applied, applyResource, awaitCrdEstablished, awaitResource, deleteAndWait } from './resources';
 import { StepFailure } from './step-failure';
@@ -68,6 +68,7 @@ export async function runStep(op: Operation, step: PlanStep, ctx: StepContext): 
   );
 
   const prepared = new Map((await prepareHooks(op, hooks, op.signal)).map((p) => [p.task, p]));
+  await recordStepIntent(op, step.phase, step.wave, applies.filter((t) => !t.isHook).map((t) => op.objectOf(t)), [...prepared.values()]);
 
   const applied: Applied[] = [];
   const hookGates: Promise<void>[] = [];

@@ -21,6 +21,7 @@ import {
 } from './errors';
 import { HookOutcome, deleteHooksByPolicy, terminateRunningHooks } from './hooks';
 import { Operation, planHash } from './operation';
+import { endRecord, startRecord } from './record-ops';
 import { runStep } from './step';
 import { toFailure } from './step-failure';
 import { runSyncFail } from './syncfail';
@@ -30,6 +31,7 @@ import { validateTasks } from './validate';
 function syncResult(op: Operation): SyncResult {
   return {
     operationId: op.id,
+    ...(op.resumed ? { resumed: true } : {}),
     startedAt: new Date(op.startedAtMs).toISOString(),
     finishedAt: new Date().toISOString(),
     applied: [...op.applied],
@@ -82,8 +84,9 @@ export async function runSync(client: KubeClient, plan: SyncPlan, opts: SyncOpti
       throw new SyncCancelledError(failure, { ran: false, status: 'NotRun', hooks: [] }, syncResult(op));
     }
     for (const w of plan.warnings) op.warn(w.message, w.key && formatKey(w.key));
+    await startRecord(op);
     op.start();
-    op.emit({ type: 'operation.started', operation: 'sync', steps: plan.steps.length });
+    op.emit({ type: 'operation.started', operation: 'sync', steps: plan.steps.length, ...(op.resumed ? { resumed: op.resumeReason } : {}) });
 
     const pending: Promise<HookOutcome>[] = [];
     let failure: FailureInfo | undefined;
@@ -109,8 +112,13 @@ export async function runSync(client: KubeClient, plan: SyncPlan, opts: SyncOpti
       failure = toFailure(op, err);
     }
 
-    if (failure) throw await failSync(op, plan, opts, failure, pending);
+    if (failure) {
+      const err = await failSync(op, plan, opts, failure, pending);
+      await endRecord(op, 'Failed', err.message);
+      throw err;
+    }
     await deleteHooksByPolicy(op, op.hooks, 'HookSucceeded');
+    await endRecord(op, 'Succeeded');
     op.emit({ type: 'operation.succeeded', operation: 'sync', durationMs: op.elapsed() });
     return syncResult(op);
   } finally {

@@ -13,7 +13,7 @@ import {
   SYNC_HOOKS_FAILURE_MESSAGE,
 } from './constants';
 import { FailureInfo, describeFailure } from './errors';
-import { awaitHook, createHook, prepareHooks, terminateRunningHooks } from './hooks';
+import { awaitHook, createHook, prepareHooks, recordStepIntent, terminateRunningHooks } from './hooks';
 import { HookRun, Operation } from './operation';
 import { StepFailure } from './step-failure';
 import { SyncFailOutcome } from './types';
@@ -46,6 +46,7 @@ export async function runSyncFail(op: Operation, tasks: PlanTask[], failure: Fai
   try {
     const env = syncFailEnv(failure);
     const prepared = await prepareHooks(op, tasks, ctl.signal, 'SyncFail');
+    await recordStepIntent(op, 'SyncFail', undefined, [], prepared);
     await Promise.all(
       prepared.map(async (p) => {
         try {

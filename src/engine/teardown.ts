@@ -15,8 +15,9 @@ import { KubeClient } from './client';
 import { mapLimit } from './concurrency';
 import { ClusterValidationError, FailureInfo, TeardownFailedError } from './errors';
 import { EnginePhase } from './events';
-import { awaitHook, createHook, deleteHooksByPolicy, prepareHooks, terminateRunningHooks } from './hooks';
+import { awaitHook, createHook, deleteHooksByPolicy, prepareHooks, recordStepIntent, terminateRunningHooks } from './hooks';
 import { Operation, planHash } from './operation';
+import { deleteLeftoverHooks, endRecord, startRecord } from './record-ops';
 import { deleteAndWait } from './resources';
 import { hookFailure } from './step';
 import { StepFailure, toFailure } from './step-failure';
@@ -28,6 +29,7 @@ import type { TeardownPlan } from '../model';
 function teardownResult(op: Operation): TeardownResult {
   return {
     operationId: op.id,
+    ...(op.resumed ? { resumed: true } : {}),
     startedAt: new Date(op.startedAtMs).toISOString(),
     finishedAt: new Date().toISOString(),
     deleted: [...op.deleted],
@@ -46,6 +48,7 @@ async function runHookSteps(op: Operation, phase: EnginePhase, steps: PlanStep[]
     op.wave = step.wave;
     op.emit({ type: 'wave.started', phase, wave: step.wave, objects: step.tasks.length });
     const prepared = await prepareHooks(op, step.tasks, op.signal, phase);
+    await recordStepIntent(op, phase, step.wave, [], prepared);
     const runs = await mapLimit(prepared, op.o.concurrency, (p) => createHook(op, p), op.signal);
     // Every hook of the wave finishes (or hits its deadline) before the wave is judged.
     const outcomes = await Promise.all(runs.map((r) => awaitHook(op, r, op.signal)));
@@ -74,6 +77,7 @@ async function deleteWaves(op: Operation, waves: TeardownPlan['deleteWaves']): P
     op.wave = wave.wave;
     const where = { phase: 'Delete' as const, wave: wave.wave };
     op.emit({ type: 'wave.started', ...where, objects: wave.objects.length });
+    await op.recordIntent('Delete', wave.wave, []);
     // As the plan lists them: a Namespace only once the rest of its wave is gone (deleting it
     // first would let the namespace controller remove its contents behind our back).
     for (const part of namespacesLast(wave.objects)) {
@@ -131,12 +135,14 @@ export async function runTeardown(client: KubeClient, plan: TeardownPlan, opts: 
     }
     const waves = await normalizeForDelete(client, plan.deleteWaves);
     for (const w of plan.warnings) op.warn(w.message);
+    await startRecord(op);
     op.start();
-    op.emit({ type: 'operation.started', operation: 'teardown', steps: plan.preDelete.length + waves.length + plan.postDelete.length });
+    op.emit({ type: 'operation.started', operation: 'teardown', steps: plan.preDelete.length + waves.length + plan.postDelete.length, ...(op.resumed ? { resumed: op.resumeReason } : {}) });
 
     let failure: FailureInfo | undefined;
     try {
       await runHookSteps(op, 'PreDelete', plan.preDelete);
+      await deleteLeftoverHooks(op);
       await deleteWaves(op, waves);
       await runHookSteps(op, 'PostDelete', plan.postDelete);
     } catch (err) {
@@ -150,9 +156,12 @@ export async function runTeardown(client: KubeClient, plan: TeardownPlan, opts: 
         if (ofPhase(p).some((h) => h.status !== 'Succeeded')) await deleteHooksByPolicy(op, ofPhase(p), 'HookFailed');
       }
       op.emit({ type: 'operation.failed', operation: 'teardown', reason: failure.reason, message: failure.detail, durationMs: op.elapsed() });
-      throw new TeardownFailedError(failure, teardownResult(op));
+      const err = new TeardownFailedError(failure, teardownResult(op));
+      await endRecord(op, 'Failed', err.message);
+      throw err;
     }
     for (const p of ['PreDelete', 'PostDelete'] as const) await deleteHooksByPolicy(op, ofPhase(p), 'HookSucceeded');
+    await endRecord(op, 'Succeeded');
     op.emit({ type: 'operation.succeeded', operation: 'teardown', durationMs: op.elapsed() });
     return teardownResult(op);
   } finally {

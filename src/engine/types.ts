@@ -1,6 +1,7 @@
 /** Options and results of the engine's two operations. */
 import { ResourceKey } from '../model';
 import { EnginePhase, EventListener } from './events';
+import type { OperationRecorder } from './record';
 
 export interface EngineOptions {
   /** Receives every event of the operation (synchronously; exceptions are swallowed). */
@@ -32,6 +33,14 @@ export interface EngineOptions {
   startedAt?: Date;
   /** Lines of a failed hook's logs kept in the error. 0 skips log reads. Default 50. */
   logTailLines?: number;
+  /**
+   * The application's operation record (opened with its lock by the runner): every object is
+   * recorded before it is written and marked with the app's label, hook runs and the step reached
+   * are recorded as they happen, and an interrupted operation of the same `revision` is continued.
+   */
+  recorder?: OperationRecorder;
+  /** What the record calls this desired state (default: the plan's hash). */
+  revision?: string;
 }
 
 export interface SyncOptions extends EngineOptions {
@@ -94,6 +103,8 @@ export interface HookResult {
 
 export interface SyncResult {
   operationId: string;
+  /** The operation continued an interrupted one (hooks it had completed were not re-run). */
+  resumed?: boolean;
   startedAt: string;
   finishedAt: string;
   /** Managed (non-hook) objects applied, in order: the inventory. */
@@ -105,6 +116,7 @@ export interface SyncResult {
 
 export interface TeardownResult {
   operationId: string;
+  resumed?: boolean;
   startedAt: string;
   finishedAt: string;
   deleted: ResourceKey[];

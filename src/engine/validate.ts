@@ -91,7 +91,7 @@ export async function validateTasks(op: Operation, tasks: PlanTask[], opts: { dr
       if (!prepared.metadata.namespace) problem(`${obj.kind} is namespaced but has no metadata.namespace (plan with a defaultNamespace)`);
       else if (!planNamespaces.has(prepared.metadata.namespace)) namespacesToCheck.add(prepared.metadata.namespace);
     }
-    op.prepared.set(task, prepared);
+    op.prepared.set(task, task.action === 'apply' ? op.own(prepared) : prepared);
   }
 
   const missingNamespaces = new Set<string>();

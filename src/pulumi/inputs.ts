@@ -12,6 +12,8 @@ export interface ChartTimeouts {
   hook?: number;
   /** Budget of the SyncFail phase, in seconds (default 600). */
   syncFail?: number;
+  /** A lock of the application not renewed for this long is taken over, in seconds (default 60). */
+  lock?: number;
 }
 
 /** Inputs as the provider receives them. */
@@ -28,6 +30,14 @@ export interface ChartInputs {
   runNonce?: string;
   /** A chart with no objects is accepted (HookPhases' nodes); otherwise `check` rejects it. */
   allowEmpty?: boolean;
+  /**
+   * Names the application in the cluster: its operation record (ConfigMap default/sync-hooks-op-<app>),
+   * its lock (Lease default/sync-hooks-lock-<app>) and the `sync-hooks.dev/app` label of what it
+   * writes. Absent in states written before the record existed (then no record is kept).
+   */
+  recordApp?: string;
+  /** Start over instead of continuing an interrupted sync or teardown of the same manifests. */
+  restart?: boolean;
 }
 
 export interface HookSummary {

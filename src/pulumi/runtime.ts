@@ -8,6 +8,7 @@ import { createKubeClient, describeRetries, EngineEvent, formatEvent, KubeClient
 import { emptyChartProblem, manifestProblems } from '../manifests';
 import { formatKey } from '../model';
 import { formatPlan, formatTeardownPlan, planSync } from '../plan';
+import type { AppRecordOptions } from '../runner/record';
 import { entryId, prepareManifests, InventoryEntry, planTeardownWithInventory, stableStringify, syncManifests, teardownManifests } from '../runner';
 import { compactRenderer, syncPlanSummary, teardownPlanSummary } from './compact';
 import { ChartInputs, ChartOutputs, summarizeHooks } from './inputs';
@@ -131,6 +132,17 @@ function outputs(inputs: ChartInputs, objects: InventoryEntry[], hooks: ChartOut
   };
 }
 
+/** The application's record and lock, when the state knows its name (states from before the record do not). */
+function recordOf(inputs: ChartInputs, ctx: RuntimeContext): AppRecordOptions | undefined {
+  if (!inputs.recordApp) return undefined;
+  return {
+    app: inputs.recordApp,
+    restart: inputs.restart ?? false,
+    ...(inputs.timeouts?.lock ? { lockTtlMs: inputs.timeouts.lock * 1000 } : {}),
+    log: logger(inputs.appName, ctx),
+  };
+}
+
 async function sync(id: string, inputs: ChartInputs, previous: InventoryEntry[], ctx: RuntimeContext): Promise<ChartOutputs> {
   const started = Date.now();
   const c = client(inputs, ctx);
@@ -142,6 +154,7 @@ async function sync(id: string, inputs: ChartInputs, previous: InventoryEntry[],
       namespace: inputs.namespace,
       prune: inputs.prune,
       allowEmpty: inputs.allowEmpty,
+      record: recordOf(inputs, ctx),
       engine: engineOptions(inputs, ctx),
       onPlan: (plan) => log(ctx.compact ? syncPlanSummary(plan) : `sync plan:\n${formatPlan(plan)}`),
     });
@@ -195,6 +208,7 @@ export async function remove(_id: string, props: ChartOutputs, ctx: RuntimeConte
       manifests: props.manifests,
       inventory: props.objects ?? [],
       namespace: props.namespace,
+      record: recordOf(props, ctx),
       engine: engineOptions(props, ctx),
       onPlan: (plan) => log(ctx.compact ? teardownPlanSummary(plan) : `teardown plan:\n${formatTeardownPlan(plan)}`),
     });

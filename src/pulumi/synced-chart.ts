@@ -3,9 +3,11 @@
  * (PreSync → Sync waves → PostSync, SyncFail on failure, prune); `pulumi destroy` tears down
  * (PreDelete → delete in reverse waves → PostDelete).
  */
+import * as crypto from 'node:crypto';
 import * as pulumi from '@pulumi/pulumi';
 import { parseAllDocuments } from 'yaml';
 import { KubeObject } from '../model';
+import { sanitizeAppName } from '../runner/inventory-store';
 import { normalizeManifests } from '../runner/normalize';
 import { ChartOutputs, ChartTimeouts, HookSummary, LastSync, RunHooks } from './inputs';
 import { syncedChartProvider } from './provider';
@@ -31,6 +33,25 @@ export interface SyncedChartArgs {
   triggers?: pulumi.Input<any[]>;
   /** Accept a chart with no objects (default false: an empty chart is rejected at preview). */
   allowEmpty?: boolean;
+  /**
+   * The application's name in the cluster (DNS-1123 label): keys its operation record
+   * (ConfigMap default/sync-hooks-op-<app>), its lock and the `sync-hooks.dev/app` label on what
+   * it writes. Default: `<project>-<stack>-<resource name>` (sanitized, at most 63 characters).
+   */
+  app?: string;
+  /**
+   * Start over instead of continuing an interrupted sync or teardown of the same chart (after a
+   * killed `pulumi up`, the next one continues by default: completed hooks are not re-run).
+   */
+  restart?: pulumi.Input<boolean>;
+}
+
+/** `<project>-<stack>-<name>` as a DNS-1123 label; a hash keeps it unique when it must be shortened. */
+export function defaultRecordApp(project: string, stack: string, name: string): string {
+  const full = sanitizeAppName(`${project}-${stack}-${name}`);
+  if (full.length < 63 && full === `${project}-${stack}-${name}`.toLowerCase()) return full;
+  const hash = crypto.createHash('sha256').update(`${project}\0${stack}\0${name}`).digest('hex').slice(0, 8);
+  return `${sanitizeAppName(`${project}-${stack}-${name}`).slice(0, 54).replace(/-+$/, '')}-${hash}`;
 }
 
 function toManifests(chart: ChartLike | KubeObject[] | string): KubeObject[] {
@@ -80,6 +101,8 @@ export class SyncedChart extends pulumi.dynamic.Resource {
         triggers: args.triggers ?? [],
         runNonce: args.runHooks === 'always' ? new Date().toISOString() : undefined,
         ...(args.allowEmpty ? { allowEmpty: true } : {}),
+        recordApp: args.app ?? defaultRecordApp(pulumi.getProject(), pulumi.getStack(), name),
+        restart: args.restart ?? false,
         objects: undefined,
         hooks: undefined,
         lastSync: undefined,

@@ -3,11 +3,12 @@
  * manifests, plan, execute with the engine, and return the new inventory.
  */
 import { runSync, runTeardown, SyncFailedError, SyncOptions, SyncResult, TeardownOptions, TeardownResult } from '../engine';
-import type { KubeClient } from '../engine';
+import type { KubeClient, OperationRecorder } from '../engine';
 import { emptyChartProblem, ManifestValidationError, validateManifests } from '../manifests';
 import { formatKey, keyOf, KubeObject, SyncPlan, TeardownPlan } from '../model';
 import { namespaceDefaulter, planSync, planTeardown } from '../plan';
 import { prepareManifests } from './prepare';
+import { AppRecordOptions, openRecord, revisionOf, withRecorded } from './record';
 import { entriesFor, entryId, fromEntries, InventoryEntry, mergeEntries } from './inventory';
 
 export interface SyncRequest {
@@ -21,6 +22,8 @@ export interface SyncRequest {
   onPlan?: (plan: SyncPlan) => void;
   /** Accept no manifests at all (HookPhases' nodes may have no hooks of their phases). Default false. */
   allowEmpty?: boolean;
+  /** Keep the application's operation record and lock in the cluster (crash-safe, resumable, one at a time). */
+  record?: AppRecordOptions;
 }
 
 export interface SyncOutcome {
@@ -33,7 +36,16 @@ export async function syncManifests(client: KubeClient, request: SyncRequest): P
   if (request.manifests.length === 0 && !request.allowEmpty) throw new ManifestValidationError([emptyChartProblem('the manifests', '')]);
   const req = { ...request, manifests: prepareManifests(request.manifests) };
   validateManifests(req.manifests, { defaultNamespace: req.namespace });
-  const previous = req.previous ?? [];
+  const recorder = req.record ? await openRecord(client, 'sync', req.record) : undefined;
+  try {
+    return await syncWith(client, req, recorder);
+  } finally {
+    await recorder?.close();
+  }
+}
+
+async function syncWith(client: KubeClient, req: SyncRequest, recorder: OperationRecorder | undefined): Promise<SyncOutcome> {
+  const previous = withRecorded(req.previous ?? [], recorder);
   const plan = planSync(req.manifests, { previous: fromEntries(previous), defaultNamespace: req.namespace, prune: req.prune ?? true });
   const planned = plan.steps.flatMap((s) => s.tasks).map((t) => t.object);
   // What exists after the operation: previous objects not pruned (Prune=false, prune disabled:
@@ -44,7 +56,9 @@ export async function syncManifests(client: KubeClient, request: SyncRequest): P
   };
   req.onPlan?.(plan);
   try {
-    const result = await runSync(client, plan, req.engine);
+    const prune = req.prune ?? true;
+    const engine = recorder ? { ...req.engine, recorder, revision: revisionOf(req.manifests, req.namespace, { prune }) } : req.engine;
+    const result = await runSync(client, plan, engine);
     return { result, inventory: inventoryAfter(result) };
   } catch (e) {
     if (e instanceof SyncFailedError) (e as SyncFailedError & { inventory?: InventoryEntry[] }).inventory = inventoryAfter(e.result);
@@ -60,14 +74,21 @@ export interface TeardownRequest {
   engine?: TeardownOptions;
   /** Sees the plan before it runs (e.g. to print it). */
   onPlan?: (plan: TeardownPlan) => void;
+  record?: AppRecordOptions;
 }
 
 export async function teardownManifests(client: KubeClient, request: TeardownRequest): Promise<TeardownResult> {
   const req = { ...request, manifests: prepareManifests(request.manifests) };
   validateManifests(req.manifests, { defaultNamespace: req.namespace });
-  const plan = teardownPlanOf(req.manifests, req.inventory ?? [], req.namespace);
-  req.onPlan?.(plan);
-  return runTeardown(client, plan, req.engine);
+  const recorder = req.record ? await openRecord(client, 'teardown', req.record) : undefined;
+  try {
+    const plan = teardownPlanOf(req.manifests, withRecorded(req.inventory ?? [], recorder), req.namespace);
+    req.onPlan?.(plan);
+    const engine = recorder ? { ...req.engine, recorder, revision: revisionOf(req.manifests, req.namespace, { inventory: req.inventory ?? [] }) } : req.engine;
+    return await runTeardown(client, plan, engine);
+  } finally {
+    await recorder?.close();
+  }
 }
 
 /** Teardown plan of the manifests plus inventory objects no longer in them (applied earlier, never pruned). */

@@ -10,6 +10,7 @@ import { syncCommand } from '../../../src/cli/sync-cmd';
 import { failJob, never } from '../../../src/engine';
 import { HOOK_FINALIZER, KubeObject } from '../../../src/model';
 import { inventoryRef, readInventory } from '../../../src/runner/inventory-store';
+import { lockRef } from '../../../src/engine';
 import { args, Captured, fakeSetup, FakeSetup, fixture, until } from './_helpers';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'sync-hooks-cli-unit-'));
@@ -221,8 +222,10 @@ describe('bad input writes nothing (exit 2)', () => {
     expect(io.errText).toMatch(/2 problems found before anything was written to the cluster/);
     expect(io.errText).toContain('Widget shop/w');
     expect(io.errText).toContain('ConfigMap nowhere/c');
-    expect(f.fake.entries().filter((e) => !e.dryRun)).toEqual([]);
+    // Only the application's lock was taken and given back; no object, no record, no inventory.
+    expect(f.fake.entries().filter((e) => !e.dryRun && !e.id.startsWith('coordination.k8s.io/Lease/'))).toEqual([]);
     expect(f.fake.peek(inventoryRef('rejected'))).toBeUndefined();
+    expect(f.fake.peek(lockRef('rejected'))).toBeUndefined();
   });
 
   test('the inventory namespace must exist', async () => {
@@ -280,7 +283,9 @@ describe('delete', () => {
     const f = fakeSetup();
     const { code, io } = await del(f, ['--name', 'ghost']);
     expect(code).toBe(1);
-    expect(io.errText).toContain('nothing is known about application "ghost": no -f manifests and no inventory ConfigMap default/sync-hooks-inventory-ghost');
+    expect(io.errText).toContain(
+      'nothing is known about application "ghost": no -f manifests, no inventory ConfigMap default/sync-hooks-inventory-ghost and no operation record ConfigMap default/sync-hooks-op-ghost',
+    );
   });
 
   test('a failing PreDelete hook: exit 1, nothing deleted, the inventory kept', async () => {
