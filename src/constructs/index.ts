@@ -28,7 +28,14 @@ export { PostDeleteJob, PostSyncJob, PreSyncJob, SyncJob } from './phase-jobs';
 
 // Notifications
 export { DEFAULT_NOTIFIER_IMAGE, DEFAULT_NOTIFIER_RESOURCES } from './notification';
-export type { EmailNotification, NotificationProps, SlackNotification, WebhookNotification } from './notification';
+export type {
+  EmailNotification,
+  NotificationProps,
+  PagerDutyNotification,
+  SlackNotification,
+  TeamsNotification,
+  WebhookNotification,
+} from './notification';
 export { NOTIFIER_DEFAULTS, PostSyncNotifier } from './post-sync-notifier';
 export type { PostSyncNotifierProps } from './post-sync-notifier';
 

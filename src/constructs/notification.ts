@@ -1,12 +1,15 @@
 /**
- * Notification channels (Slack incoming webhook, generic JSON webhook, SMTP email) and the small
- * POSIX-shell container that sends them. Used by `PostSyncNotifier` and `SyncFailHook`.
+ * Notification channels (Slack incoming webhook, generic JSON webhook, SMTP email, PagerDuty
+ * Events API v2, Microsoft Teams Workflows webhook) and the small POSIX-shell container that sends
+ * them. Used by `PostSyncNotifier` and `SyncFailHook`.
  *
  * Everything dynamic reaches the script through environment variables, never by splicing values
  * into the script text, so no value can break out of its quoting. Secrets (webhook URL, SMTP
- * password, credential headers) come only from Secret key references.
+ * password, credential headers, routing keys) come only from Secret key references.
  */
 import { EnvValue, ResourceRequirements, SecretKeyRef } from './pod';
+import { Channel, httpScript, JSON_ESCAPE_FN, jsonBody, resolveTemplate, slot } from './_notify-json';
+import { pagerDuty, teams } from './_notify-incident';
 import { checkSecretRef } from './_render';
 import { checkInteger, checkNonEmpty, Problems, quote } from './_validate';
 
@@ -31,7 +34,10 @@ export interface SlackNotification {
   readonly iconEmoji?: string;
 }
 
-/** Any HTTP endpoint accepting a JSON body `{ app, phase, message, ...fields }`. */
+/**
+ * Any HTTP endpoint accepting JSON: by default the body `{ ...fields, app, phase, message }`; with
+ * `body`, a nested JSON template of your own.
+ */
 export interface WebhookNotification {
   /** The endpoint URL, from a Secret (URLs of webhooks usually embed a token). */
   readonly url: SecretKeyRef;
@@ -41,8 +47,47 @@ export interface WebhookNotification {
   readonly headers?: Record<string, string>;
   /** Headers whose values come from Secrets, e.g. `{ Authorization: { secretName, key } }`. @default - none */
   readonly secretHeaders?: Record<string, SecretKeyRef>;
-  /** Extra constant fields merged into the JSON body. @default - none */
+  /** Extra constant fields merged into the default JSON body. Not with `body`. @default - none */
   readonly fields?: Record<string, string | number | boolean>;
+  /**
+   * The JSON body, any nesting. In string values, `{app}` and `{phase}` are replaced when the chart
+   * is synthesized; `{message}`, `{failedPhase}`, `{failedObject}` and `{failureMessage}` when the
+   * hook runs (the last three are set by the sync-hooks engine in SyncFail hooks, empty otherwise),
+   * JSON-escaped. E.g. `{ text: '{message}', labels: { app: '{app}' } }`.
+   * @default - `{ ...fields, app, phase, message }`
+   */
+  readonly body?: Record<string, unknown> | readonly unknown[];
+}
+
+/**
+ * PagerDuty Events API v2. In a SyncFail hook it triggers an alert; in a PostSync notifier it
+ * resolves it. Both use the same dedup key (by default `sync-hooks/<appName>`), so pairing a
+ * `SyncFailHook` and a `PostSyncNotifier` with the same `pagerduty` settings opens one incident per
+ * app on failure and closes it on the next successful sync.
+ */
+export interface PagerDutyNotification {
+  /** The integration (routing) key of the service, from a Secret. */
+  readonly routingKey: SecretKeyRef;
+  /** @default 'error' */
+  readonly severity?: 'critical' | 'error' | 'warning' | 'info';
+  /** `payload.source`. @default - appName */
+  readonly source?: string;
+  /** @default - none */
+  readonly component?: string;
+  /** @default - none */
+  readonly group?: string;
+  /** Stable key of the incident (at most 255 characters). @default `sync-hooks/<appName>` */
+  readonly dedupKey?: string;
+  /** The Events API endpoint, from a Secret (a proxy or a test receiver). @default https://events.pagerduty.com/v2/enqueue */
+  readonly eventsUrl?: SecretKeyRef;
+}
+
+/** A Microsoft Teams Workflows webhook ("When a Teams webhook request is received"); posts an Adaptive Card. */
+export interface TeamsNotification {
+  /** The workflow's HTTP POST URL (it embeds a signature), from a Secret. */
+  readonly webhookUrl: SecretKeyRef;
+  /** Card title. @default - the first line of the message */
+  readonly title?: string;
 }
 
 /** Plain-text email through an SMTP server. */
@@ -68,11 +113,13 @@ export interface EmailNotification {
   readonly subject?: string;
 }
 
-/** How and what to notify. Exactly one of `slack`, `webhook`, `email`. */
+/** How and what to notify. Exactly one of `slack`, `webhook`, `email`, `pagerduty`, `teams`. */
 export interface NotificationProps {
   readonly slack?: SlackNotification;
   readonly webhook?: WebhookNotification;
   readonly email?: EmailNotification;
+  readonly pagerduty?: PagerDutyNotification;
+  readonly teams?: TeamsNotification;
   /** The application's name, substituted for `{app}` in `message`. @default - none */
   readonly appName?: string;
   /** Message text; `{app}` is replaced by `appName`. @default - "<appName>: sync succeeded" (PostSync) or "<appName>: sync failed" (SyncFail) */
@@ -91,19 +138,10 @@ export interface NotificationContainer {
 /** Prefix of every environment variable the notification script reads. */
 export const NOTIFY_ENV_PREFIX = 'NOTIFY_';
 
-const MARKER = '@@SYNC_HOOKS_MESSAGE@@';
 const CREDENTIAL_HEADER = /^(authorization|proxy-authorization|cookie)$|token|secret|api-?key|password/i;
 const HEADER_NAME = /^[A-Za-z0-9-]+$/;
 const ADDRESS = /^[^\s<>@,;"]+@[^\s<>@,;"]+$/;
 const NO_NEWLINE = /^[^\r\n]*$/;
-
-/** JSON-escapes a shell variable's text (POSIX tools only: tr, sed, awk). */
-const JSON_ESCAPE_FN = [
-  'json_escape() {',
-  "  printf '%s' \"$1\" | tr -d '\\000-\\010\\013-\\037' | tr '\\t' ' ' | sed -e 's/\\\\/\\\\\\\\/g' -e 's/\"/\\\\\"/g' \\",
-  "    | awk 'NR > 1 { printf \"\\\\n\" } { printf \"%s\", $0 }'",
-  '}',
-].join('\n');
 
 /**
  * Appends the failure details the sync-hooks engine passes to SyncFail hooks, when present
@@ -137,31 +175,16 @@ function resolveMessage(p: Problems, props: NotificationProps, ctx: Notification
   return String(props.message).split('{app}').join(props.appName ?? '');
 }
 
-function jsonBodyEnv(p: Problems, prop: string, body: Record<string, unknown>): Record<string, string> {
-  const json = JSON.stringify(body);
-  const parts = json.split(MARKER);
-  if (parts.length !== 2) p.add(prop, `must not contain the text ${MARKER}`);
-  return { NOTIFY_BODY_HEAD: parts[0], NOTIFY_BODY_TAIL: parts.slice(1).join(MARKER) };
-}
+/** The channel names, in the order they are checked. */
+export const CHANNELS = ['slack', 'webhook', 'email', 'pagerduty', 'teams'] as const;
 
-function httpScript(method: string, headers: readonly string[]): string {
-  const h = headers.map((x) => ` -H ${x}`).join('');
-  return [
-    'body="$NOTIFY_BODY_HEAD$(json_escape "$msg")$NOTIFY_BODY_TAIL"',
-    `curl -fsS --max-time 20 --retry 2 -X ${method} -H 'Content-Type: application/json'${h} --data-binary "$body" "$NOTIFY_URL"`,
-  ].join('\n');
-}
-
-function slack(p: Problems, s: SlackNotification): { env: Record<string, EnvValue>; script: string } {
+function slack(p: Problems, s: SlackNotification): Channel {
   checkSecretRef(p, 'slack.webhookUrl', s.webhookUrl, 'webhook URL');
-  const body: Record<string, unknown> = { text: MARKER, channel: s.channel, username: s.username, icon_emoji: s.iconEmoji };
-  return {
-    env: { NOTIFY_URL: { secretKeyRef: s.webhookUrl }, ...jsonBodyEnv(p, 'slack', body) },
-    script: httpScript('POST', []),
-  };
+  const body = jsonBody(p, 'slack', { text: slot('message'), channel: s.channel, username: s.username, icon_emoji: s.iconEmoji });
+  return { env: { NOTIFY_URL: { secretKeyRef: s.webhookUrl }, ...body.env }, script: httpScript('POST', [], body.expr) };
 }
 
-function webhook(p: Problems, w: WebhookNotification, appName: string | undefined, phase: string) {
+function webhook(p: Problems, w: WebhookNotification, appName: string | undefined, phase: string): Channel {
   checkSecretRef(p, 'webhook.url', w.url, 'webhook URL');
   if (w.method !== undefined && w.method !== 'POST' && w.method !== 'PUT') p.add('webhook.method', `must be POST or PUT, got ${quote(w.method)}`);
   const env: Record<string, EnvValue> = { NOTIFY_URL: { secretKeyRef: w.url } };
@@ -182,11 +205,18 @@ function webhook(p: Problems, w: WebhookNotification, appName: string | undefine
     // The name is checked against HEADER_NAME (letters, digits, '-'), so it is safe in the script text.
     headers.push(`"${HEADER_NAME.test(name) ? name : 'X-Invalid'}: $NOTIFY_SECRET_HEADER_${i}"`);
   });
-  const body = { ...w.fields, app: appName, phase, message: MARKER };
-  return { env: { ...env, ...jsonBodyEnv(p, 'webhook.fields', body) }, script: httpScript(w.method ?? 'POST', headers) };
+  let body: { env: Record<string, string>; expr: string };
+  if (w.body !== undefined) {
+    if (w.fields !== undefined) p.add('webhook.fields', "cannot be combined with 'body'; put the fields into the body template");
+    if (typeof w.body !== 'object' || w.body === null) p.add('webhook.body', `must be a JSON object or array, got ${quote(w.body)}`);
+    body = jsonBody(p, 'webhook.body', resolveTemplate(p, 'webhook.body', w.body, { app: appName, phase }));
+  } else {
+    body = jsonBody(p, 'webhook.fields', { ...w.fields, app: appName, phase, message: slot('message') });
+  }
+  return { env: { ...env, ...body.env }, script: httpScript(w.method ?? 'POST', headers, body.expr) };
 }
 
-function email(p: Problems, e: EmailNotification, subject: string) {
+function email(p: Problems, e: EmailNotification, subject: string): Channel {
   checkNonEmpty(p, 'email.smtpHost', e.smtpHost);
   if (typeof e.smtpHost === 'string' && !/^[A-Za-z0-9.-]+$/.test(e.smtpHost)) p.add('email.smtpHost', `is not a host name: ${quote(e.smtpHost)}`);
   checkInteger(p, 'email.smtpPort', e.smtpPort, 1);
@@ -232,17 +262,19 @@ function email(p: Problems, e: EmailNotification, subject: string) {
  * The result is only meaningful when `p` has no problems.
  */
 export function notificationContainer(p: Problems, props: NotificationProps, ctx: NotificationContext): NotificationContainer {
-  const channels = (['slack', 'webhook', 'email'] as const).filter((k) => props[k] !== undefined);
+  const channels = CHANNELS.filter((k) => props[k] !== undefined);
   if (channels.length !== 1) {
-    p.add(channels.length === 0 ? 'slack/webhook/email' : channels[1], `set exactly one of slack, webhook, email (got ${channels.length === 0 ? 'none' : channels.join(', ')})`);
+    p.add(channels.length === 0 ? CHANNELS.join('/') : channels[1], `set exactly one of ${CHANNELS.join(', ')} (got ${channels.length === 0 ? 'none' : channels.join(', ')})`);
   }
   if (props.image !== undefined) checkNonEmpty(p, 'image', props.image);
   const message = resolveMessage(p, props, ctx);
   const firstLine = message.split('\n')[0];
-  let channel: { env: Record<string, EnvValue>; script: string } = { env: {}, script: '' };
+  let channel: Channel = { env: {}, script: '' };
   if (props.slack) channel = slack(p, props.slack);
   else if (props.webhook) channel = webhook(p, props.webhook, props.appName, ctx.phase);
   else if (props.email) channel = email(p, props.email, firstLine);
+  else if (props.pagerduty) channel = pagerDuty(p, props.pagerduty, props.appName, ctx.phase, firstLine);
+  else if (props.teams) channel = teams(p, props.teams, props.appName, ctx.phase, firstLine);
   const script = ['set -eu', JSON_ESCAPE_FN, 'msg="$NOTIFY_MESSAGE"', ...(ctx.failureDetails ? [FAILURE_DETAILS] : []), channel.script].join('\n');
   return {
     image: props.image ?? DEFAULT_NOTIFIER_IMAGE,

@@ -3,7 +3,7 @@
  */
 import { Construct } from 'constructs';
 import { HookJob, HookJobOptions } from './hook-job';
-import { checkNoNotifyEnv, DEFAULT_NOTIFIER_RESOURCES, notificationContainer, NotificationProps } from './notification';
+import { CHANNELS, checkNoNotifyEnv, DEFAULT_NOTIFIER_RESOURCES, notificationContainer, NotificationProps } from './notification';
 import { EnvValue } from './pod';
 import { NOTIFIER_DEFAULTS } from './post-sync-notifier';
 import { childPath, Problems } from './_validate';
@@ -40,14 +40,14 @@ export interface SyncFailHookProps extends HookJobOptions, NotificationProps {
 export class SyncFailHook extends HookJob {
   constructor(scope: Construct, id: string, props: SyncFailHookProps) {
     const p = new Problems();
-    const alert = props.slack !== undefined || props.webhook !== undefined || props.email !== undefined;
+    const alert = CHANNELS.some((k) => props[k] !== undefined);
     for (const name of Object.keys(props.env ?? {})) {
       if ((SYNC_FAIL_ENV_VARS as readonly string[]).includes(name)) p.add(`env.${name}`, 'is set by the sync-hooks engine at run time');
     }
     let container: { image?: string; command?: readonly string[]; args?: readonly string[]; env?: Record<string, EnvValue> };
     if (alert) {
-      if (props.command !== undefined) p.add('command', 'cannot be combined with slack, webhook or email (the notification sets the command)');
-      if (props.args !== undefined) p.add('args', 'cannot be combined with slack, webhook or email (the notification sets the command)');
+      if (props.command !== undefined) p.add('command', 'cannot be combined with a notification channel (slack, webhook, email, pagerduty, teams: the notification sets the command)');
+      if (props.args !== undefined) p.add('args', 'cannot be combined with a notification channel (slack, webhook, email, pagerduty, teams: the notification sets the command)');
       checkNoNotifyEnv(p, props.env);
       container = notificationContainer(p, props, {
         phase: 'SyncFail',
@@ -55,7 +55,7 @@ export class SyncFailHook extends HookJob {
         failureDetails: true,
       });
     } else {
-      if (props.image === undefined) p.add('image', 'is required unless one of slack, webhook, email is set');
+      if (props.image === undefined) p.add('image', 'is required unless one of slack, webhook, email, pagerduty, teams is set');
       container = { image: props.image, command: props.command, args: props.args };
     }
     p.throwIfAny(childPath(scope, id));

@@ -70,6 +70,10 @@ test('every example in docs/constructs.md synthesizes with valid Argo CD annotat
       to: ['ops@example.com'],
     },
   });
+  const pagerduty = { routingKey: { secretName: 'pagerduty', key: 'routing-key' }, severity: 'critical' as const };
+  new SyncFailHook(chart, 'page-oncall', { appName: 'shop', pagerduty });
+  new PostSyncNotifier(chart, 'resolve-page', { appName: 'shop', pagerduty });
+  new PostSyncNotifier(chart, 'teams', { appName: 'shop', teams: { webhookUrl: { secretName: 'teams-workflow', key: 'url' } } });
   new SyncFailHook(chart, 'failure-alert', {
     appName: 'shop',
     slack: { webhookUrl: { secretName: 'slack-webhook', key: 'url' }, channel: '#oncall' },
@@ -95,7 +99,7 @@ test('every example in docs/constructs.md synthesizes with valid Argo CD annotat
   });
 
   const objs: KubeObject[] = chart.toJson();
-  expect(objs).toHaveLength(11);
+  expect(objs).toHaveLength(14);
   const phases = objs.map((o) => {
     const info = parseHookInfo(o);
     expect(info.problems).toEqual([]);
@@ -107,6 +111,9 @@ test('every example in docs/constructs.md synthesizes with valid Argo CD annotat
     'PostSync',
     'PostDelete',
     'PostSync',
+    'PostSync',
+    'PostSync',
+    'SyncFail',
     'PostSync',
     'PostSync',
     'SyncFail',

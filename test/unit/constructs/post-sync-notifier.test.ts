@@ -39,8 +39,8 @@ describe('PostSyncNotifier manifest', () => {
     expect(envOf(m)).toEqual({
       NOTIFY_MESSAGE: 'shop: sync succeeded',
       NOTIFY_URL: { secretKeyRef: { name: 'slack-webhook', key: 'url' } },
-      NOTIFY_BODY_HEAD: '{"text":"',
-      NOTIFY_BODY_TAIL: '","channel":"#deploys"}',
+      NOTIFY_BODY_0: '{"text":"',
+      NOTIFY_BODY_1: '","channel":"#deploys"}',
     });
     expect(JSON.stringify(m)).not.toContain('hooks.slack.com');
     expect(NOTIFIER_DEFAULTS).toEqual({ deletePolicy: 'HookSucceeded', activeDeadlineSeconds: 120, backoffLimit: 1, containerName: 'notify' });
@@ -87,62 +87,9 @@ describe('PostSyncNotifier manifest', () => {
   });
 });
 
-describe('PostSyncNotifier script (run locally with a stub curl)', () => {
-  test('Slack: POSTs the JSON payload to the URL from the Secret', () => {
-    const { m } = notifier({ appName: 'shop', slack: { webhookUrl: slackUrl, channel: '#deploys', username: 'argo', iconEmoji: ':rocket:' } });
-    const r = runContainer(m, { secrets, stubs: ['curl'] });
-    expect(r.stderr).toBe('');
-    expect(r.status).toBe(0);
-    expect(r.calls.curl).toHaveLength(1);
-    const args = r.calls.curl[0].args;
-    expect(argAfter(args, '-X')).toBe('POST');
-    expect(args).toContain('Content-Type: application/json');
-    expect(args[args.length - 1]).toBe('https://hooks.slack.com/services/T000/B000/XXXX');
-    expect(JSON.parse(argAfter(args, '--data-binary')!)).toEqual({
-      text: 'shop: sync succeeded',
-      channel: '#deploys',
-      username: 'argo',
-      icon_emoji: ':rocket:',
-    });
-  });
-
-  test('any message text survives quoting, JSON escaping and Kubernetes expansion', () => {
-    const message = `{app} said "hi" \\ back\\slash\n$HOME $(whoami) \`id\` $$ 'q' ünïcødé\r\nlast\ttab`;
-    const { m } = notifier({ appName: 'shop', slack: { webhookUrl: slackUrl }, message });
-    const r = runContainer(m, { secrets, stubs: ['curl'] });
-    expect(r.status).toBe(0);
-    const body = JSON.parse(argAfter(r.calls.curl[0].args, '--data-binary')!);
-    expect(body.text).toBe(`shop said "hi" \\ back\\slash\n$HOME $(whoami) \`id\` $$ 'q' ünïcødé\nlast tab`);
-  });
-
-  test('generic webhook: method, plain and secret headers, fields', () => {
-    const { m } = notifier({
-      appName: 'shop',
-      webhook: {
-        url: { secretName: 'hook', key: 'url' },
-        method: 'PUT',
-        headers: { 'X-Env': 'prod' },
-        secretHeaders: { Authorization: { secretName: 'hook', key: 'auth' } },
-        fields: { cluster: 'eu-1', attempt: 1, final: true },
-      },
-    });
-    expect(JSON.stringify(m)).not.toContain('t0k');
-    const r = runContainer(m, { secrets, stubs: ['curl'] });
-    expect(r.status).toBe(0);
-    const args = r.calls.curl[0].args;
-    expect(argAfter(args, '-X')).toBe('PUT');
-    expect(args.filter((_, i) => args[i - 1] === '-H')).toEqual(['Content-Type: application/json', 'X-Env: prod', 'Authorization: Bearer t0k']);
-    expect(args[args.length - 1]).toBe('https://hooks.example.com/deploys?token=abc');
-    expect(JSON.parse(argAfter(args, '--data-binary')!)).toEqual({
-      cluster: 'eu-1',
-      attempt: 1,
-      final: true,
-      app: 'shop',
-      phase: 'PostSync',
-      message: 'shop: sync succeeded',
-    });
-  });
-
+// Slack, webhook, PagerDuty, Teams and SMTP delivery run with the real curl in notifiers-curl.test.ts.
+// The TLS variants below need a TLS server; they check curl's arguments with a stub.
+describe('PostSyncNotifier email script TLS options (stub curl)', () => {
   test('email over SMTP with STARTTLS (default), password from a Secret', () => {
     const { m } = notifier({
       appName: 'shop',
@@ -225,11 +172,11 @@ describe('PostSyncNotifier validation', () => {
       { webhook: { url: { secretName: 'h', key: 'u' }, headers: { Authorization: 'Bearer abc' } } },
       'webhook.headers.Authorization: looks like a credential and must not be inline: move it to secretHeaders (a Secret key reference)',
     ],
-    ['no channel', {}, 'slack/webhook/email: set exactly one of slack, webhook, email (got none)'],
+    ['no channel', {}, 'slack/webhook/email/pagerduty/teams: set exactly one of slack, webhook, email, pagerduty, teams (got none)'],
     [
       'two channels',
       { slack: { webhookUrl: slackUrl }, webhook: { url: slackUrl } },
-      'webhook: set exactly one of slack, webhook, email (got slack, webhook)',
+      'webhook: set exactly one of slack, webhook, email, pagerduty, teams (got slack, webhook)',
     ],
     ['{app} without appName', { slack: { webhookUrl: slackUrl }, message: 'deployed {app}' }, "message: uses {app} but 'appName' is not set"],
     [
@@ -278,6 +225,44 @@ describe('PostSyncNotifier validation', () => {
       'generateName on top of a name',
       { slack: { webhookUrl: slackUrl }, name: 'n', generateName: 'n-' },
       "generateName: cannot be combined with 'name'; set one of them",
+    ],
+    [
+      'inline PagerDuty routing key',
+      { appName: 'shop', pagerduty: { routingKey: 'R0UT1NG' } },
+      'pagerduty.routingKey: must be a Secret key reference { secretName, key }, not an inline value: store the routing key in a Secret and reference it',
+    ],
+    [
+      'inline PagerDuty endpoint',
+      { appName: 'shop', pagerduty: { routingKey: slackUrl, eventsUrl: 'https://proxy/v2/enqueue' } },
+      'pagerduty.eventsUrl: must be a Secret key reference { secretName, key }, not an inline value: store the Events API URL in a Secret and reference it',
+    ],
+    [
+      'PagerDuty without appName or dedupKey',
+      { pagerduty: { routingKey: slackUrl } },
+      "pagerduty.dedupKey: set 'appName' or 'dedupKey': the incident is keyed per application, so the next successful sync can resolve it",
+    ],
+    ['bad PagerDuty severity', { appName: 'a', pagerduty: { routingKey: slackUrl, severity: 'high' } }, 'pagerduty.severity: must be one of critical, error, warning, info, got "high"'],
+    ['long dedup key', { pagerduty: { routingKey: slackUrl, dedupKey: 'k'.repeat(256) } }, 'pagerduty.dedupKey: is 256 characters long; at most 255 are allowed'],
+    [
+      'inline Teams URL',
+      { teams: { webhookUrl: 'https://prod.westeurope.logic.azure.com/workflows/x' } },
+      'teams.webhookUrl: must be a Secret key reference { secretName, key }, not an inline value: store the webhook URL in a Secret and reference it',
+    ],
+    [
+      'unknown placeholder in a body template, at its path',
+      { webhook: { url: slackUrl, body: { event: { tags: ['ok', '{revision}'] } } } },
+      'webhook.body.event.tags[1]: unknown placeholder {revision} (expected {app}, {phase}, {message}, {failedPhase}, {failedObject}, {failureMessage})',
+    ],
+    ['{app} in a body template without appName', { webhook: { url: slackUrl, body: { app: '{app}' } } }, "webhook.body.app: uses {app} but 'appName' is not set"],
+    [
+      'body and fields together',
+      { webhook: { url: slackUrl, body: { a: 1 }, fields: { b: 2 } } },
+      "webhook.fields: cannot be combined with 'body'; put the fields into the body template",
+    ],
+    [
+      'a non-JSON value in a body template',
+      { webhook: { url: slackUrl, body: { at: new Date(0) } } },
+      'webhook.body.at: must be a JSON value (string, number, boolean, null, array or plain object), got "object"',
     ],
   ];
 
