@@ -26,6 +26,7 @@ import { EnginePhase } from './events';
 import { hookState } from './health';
 import { HookRun, Operation } from './operation';
 import { OPERATION_ANNOTATION } from './ownership';
+import { PolicyMoment, deletesBeforeCreation, hooksToDelete } from './policy';
 import { RecordedHook } from './record';
 import { StepFailure } from './step-failure';
 import { DeadlineExceeded, WaitAborted, waitFor, waitGone } from './wait';
@@ -149,7 +150,7 @@ export async function prepareHooks(op: Operation, tasks: PlanTask[], signal: Abo
         const live = await op.client.get(ref);
         if (live) {
           if ((live.metadata.finalizers ?? []).includes(HOOK_FINALIZER)) await op.client.patchFinalizers(ref, { remove: [HOOK_FINALIZER] });
-          if (task.deletePolicies.includes('BeforeHookCreation')) {
+          if (deletesBeforeCreation(task)) {
             const t0 = Date.now();
             await op.client.delete(ref, { propagationPolicy: 'Foreground' });
             await waitGone(op, ref, live.metadata.uid, { signal, deadlineAt: Date.now() + hookTimeoutMs(op, obj) });
@@ -299,12 +300,9 @@ export async function awaitHook(op: Operation, run: HookRun, signal: AbortSignal
   return 'Failed';
 }
 
-/** Deletes finished hooks carrying `policy` (operation-level semantics) and waits until they are gone. */
-export async function deleteHooksByPolicy(op: Operation, runs: HookRun[], policy: 'HookSucceeded' | 'HookFailed'): Promise<void> {
-  const latest = new Map<string, HookRun>();
-  for (const r of runs) latest.set(refId(r.ref), r);
-  const targets = [...latest.values()].filter((r) => r.policies.includes(policy) && !r.deleted && r.status !== 'Running');
-  await Promise.all(targets.map((r) => removeHook(op, r, policy)));
+/** Deletes (and waits until gone) the hooks the delete policies select at `moment` (policy.ts decides). */
+export async function applyDeletePolicies(op: Operation, moment: PolicyMoment): Promise<void> {
+  await Promise.all(hooksToDelete(op.hooks, moment).map(({ run, policy }) => removeHook(op, run, policy)));
 }
 
 async function removeHook(op: Operation, run: HookRun, reason: 'HookSucceeded' | 'HookFailed' | 'terminate'): Promise<void> {

@@ -74,6 +74,8 @@ export class Operation implements WaitContext {
   readonly prepared = new Map<PlanTask, KubeObject>();
   phase?: EnginePhase;
   wave?: number;
+  /** Deletions still awaited (`Kind ns/name` → what they wait on), named when the operation times out. */
+  readonly waitingOn = new Map<string, string>();
   /** Why the record's previous operation is (not) continued. */
   readonly resumeReason?: string;
   abortReason?: 'Cancelled' | 'Timeout';

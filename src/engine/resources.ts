@@ -53,10 +53,15 @@ export async function deleteAndWait(
     await op.client.delete(ref, { propagationPolicy: 'Foreground' });
     await waitGone(op, ref, live.metadata.uid, {
       signal: op.signal,
-      onProgress: (m) => op.emit({ type: 'object.waiting', ...where, ...about, message: m }),
+      onProgress: (m) => {
+        op.waitingOn.set(about.object, m);
+        op.emit({ type: 'object.waiting', ...where, ...about, message: m });
+      },
     });
+    op.waitingOn.delete(about.object);
   } catch (err) {
     if (err instanceof WaitAborted) throw err;
+    op.waitingOn.delete(about.object);
     throw new StepFailure({ reason: failReason, ...where, ...about, detail: (err as Error).message });
   }
   op.recorder?.forget(ref);

@@ -19,7 +19,7 @@ import {
   SyncFailedError,
   SyncTimeoutError,
 } from './errors';
-import { HookOutcome, deleteHooksByPolicy, terminateRunningHooks } from './hooks';
+import { HookOutcome, applyDeletePolicies, terminateRunningHooks } from './hooks';
 import { Operation, planHash } from './operation';
 import { endRecord, startRecord } from './record-ops';
 import { runStep } from './step';
@@ -44,13 +44,13 @@ function syncResult(op: Operation): SyncResult {
 async function failSync(op: Operation, plan: SyncPlan, opts: SyncOptions, failure: FailureInfo, pending: Promise<HookOutcome>[]): Promise<SyncFailedError> {
   const aborted = failure.reason === 'Cancelled' || failure.reason === 'Timeout';
   if (aborted) await terminateRunningHooks(op, failure.reason === 'Timeout' ? 'terminated: operation deadline passed' : 'terminated: operation cancelled');
-  await deleteHooksByPolicy(op, op.hooks, 'HookFailed');
+  await applyDeletePolicies(op, 'sync-failed');
   // Hooks of the failed wave still running finish (bounded by their deadlines) while SyncFail runs.
   const settled = Promise.allSettled(pending);
   const syncFail = await runSyncFail(op, plan.syncFail, failure, opts.syncFailTimeoutMs ?? DEFAULT_SYNC_FAIL_TIMEOUT_MS);
   await settled;
   await terminateRunningHooks(op, 'terminated: operation failed');
-  await deleteHooksByPolicy(op, op.hooks, 'HookFailed');
+  await applyDeletePolicies(op, 'sync-failed');
   const result = syncResult(op);
   op.emit({ type: 'operation.failed', operation: 'sync', reason: failure.reason, message: failure.detail, durationMs: op.elapsed() });
   if (failure.reason === 'Cancelled') return new SyncCancelledError(failure, syncFail, result);
@@ -117,7 +117,7 @@ export async function runSync(client: KubeClient, plan: SyncPlan, opts: SyncOpti
       await endRecord(op, 'Failed', err.message);
       throw err;
     }
-    await deleteHooksByPolicy(op, op.hooks, 'HookSucceeded');
+    await applyDeletePolicies(op, 'sync-succeeded');
     await endRecord(op, 'Succeeded');
     op.emit({ type: 'operation.succeeded', operation: 'sync', durationMs: op.elapsed() });
     return syncResult(op);

@@ -15,7 +15,7 @@ import { KubeClient } from './client';
 import { mapLimit } from './concurrency';
 import { ClusterValidationError, FailureInfo, TeardownFailedError } from './errors';
 import { EnginePhase } from './events';
-import { awaitHook, createHook, deleteHooksByPolicy, prepareHooks, recordStepIntent, terminateRunningHooks } from './hooks';
+import { applyDeletePolicies, awaitHook, createHook, prepareHooks, recordStepIntent, terminateRunningHooks } from './hooks';
 import { Operation, planHash } from './operation';
 import { deleteLeftoverHooks, endRecord, startRecord } from './record-ops';
 import { deleteAndWait } from './resources';
@@ -149,18 +149,15 @@ export async function runTeardown(client: KubeClient, plan: TeardownPlan, opts: 
       failure = toFailure(op, err);
     }
 
-    const ofPhase = (p: EnginePhase) => op.hooks.filter((h) => h.phase === p);
     if (failure) {
       if (failure.reason === 'Cancelled' || failure.reason === 'Timeout') await terminateRunningHooks(op, `terminated: ${failure.detail}`);
-      for (const p of ['PreDelete', 'PostDelete'] as const) {
-        if (ofPhase(p).some((h) => h.status !== 'Succeeded')) await deleteHooksByPolicy(op, ofPhase(p), 'HookFailed');
-      }
+      await applyDeletePolicies(op, 'teardown-failed');
       op.emit({ type: 'operation.failed', operation: 'teardown', reason: failure.reason, message: failure.detail, durationMs: op.elapsed() });
       const err = new TeardownFailedError(failure, teardownResult(op));
       await endRecord(op, 'Failed', err.message);
       throw err;
     }
-    for (const p of ['PreDelete', 'PostDelete'] as const) await deleteHooksByPolicy(op, ofPhase(p), 'HookSucceeded');
+    await applyDeletePolicies(op, 'teardown-succeeded');
     await endRecord(op, 'Succeeded');
     op.emit({ type: 'operation.succeeded', operation: 'teardown', durationMs: op.elapsed() });
     return teardownResult(op);

@@ -12,6 +12,7 @@ import { isNotFound } from './client';
 import { mapLimit } from './concurrency';
 import { ClusterValidationError, ValidationProblem } from './errors';
 import { Operation } from './operation';
+import { deletesBeforeCreation } from './policy';
 import { dryRunResource } from './write';
 
 interface KindInfo {
@@ -35,7 +36,7 @@ function crdKinds(objects: KubeObject[]): Map<string, boolean> {
 
 function dryRunBody(task: PlanTask, obj: KubeObject): { body: KubeObject; create: boolean } {
   const generated = !!task.generateName || !obj.metadata.name;
-  if (task.isHook && (generated || task.deletePolicies.includes('BeforeHookCreation'))) {
+  if (task.isHook && (generated || deletesBeforeCreation(task))) {
     // The hook will be (re)created: validate a create under a throwaway name.
     const body = structuredClone(obj);
     body.metadata.generateName = generated ? (task.generateName ?? obj.metadata.generateName) : `${obj.metadata.name}-`;

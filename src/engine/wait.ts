@@ -114,6 +114,25 @@ export function waitFor<T>(
   });
 }
 
+/**
+ * What a deletion waits on: the object's finalizers and, for a Namespace, what its controller says
+ * remains (`Some content in the namespace has finalizers remaining: ...`).
+ */
+export function deletionProgress(obj: KubeObject): string {
+  const finalizers = obj.metadata.finalizers ?? [];
+  const remaining =
+    obj.kind === 'Namespace'
+      ? ((obj.status?.conditions ?? []) as Array<{ type?: string; status?: string; message?: string }>)
+          .filter((c) => c.status === 'True' && /Remaining$/.test(c.type ?? '') && c.message)
+          .map((c) => c.message)
+      : [];
+  const parts = [
+    ...(finalizers.length ? [`waiting for finalizer${finalizers.length === 1 ? '' : 's'} ${finalizers.join(', ')}`] : []),
+    ...remaining,
+  ];
+  return parts.length ? `being deleted, ${parts.join('; ')}` : 'being deleted';
+}
+
 /** Waits until the object is gone (or replaced by a new one with another uid). */
 export function waitGone(ctx: WaitContext, ref: ObjectRef, uid: string | undefined, opts: WaitOptions): Promise<void> {
   return waitFor<void>(
@@ -122,7 +141,7 @@ export function waitGone(ctx: WaitContext, ref: ObjectRef, uid: string | undefin
     (obj) =>
       !obj || (uid !== undefined && obj.metadata.uid !== uid)
         ? { done: true, value: undefined }
-        : { done: false, message: obj.metadata.deletionTimestamp ? 'being deleted' : 'still present' },
+        : { done: false, message: obj.metadata.deletionTimestamp ? deletionProgress(obj) : 'still present' },
     opts,
   );
 }

@@ -13,7 +13,7 @@ import type * as pulumi from '@pulumi/pulumi';
 import { createKubeClient, EngineEvent, EngineOptions, formatEvent, KubeClient } from '../engine';
 import { DEFAULT_SYNC_FAIL_TIMEOUT_MS } from '../engine/constants';
 import { FailureInfo } from '../engine/errors';
-import { deleteHooksByPolicy } from '../engine/hooks';
+import { applyDeletePolicies } from '../engine/hooks';
 import { Operation, planHash } from '../engine/operation';
 import { runSyncFail } from '../engine/syncfail';
 import { SyncFailOutcome } from '../engine/types';
@@ -64,7 +64,7 @@ export async function runSyncFailHooks(ctx: SyncFailContext, failure: FailureInf
     op.start();
     const outcome = await runSyncFail(op, tasks, failure, ctx.timeoutMs ?? DEFAULT_SYNC_FAIL_TIMEOUT_MS);
     // The operation failed: hooks with HookFailed go (Argo CD: operation-level policy).
-    await deleteHooksByPolicy(op, op.hooks, 'HookFailed');
+    await applyDeletePolicies(op, 'sync-failed');
     return outcome;
   } catch (e) {
     return { ran: true, status: 'Failed', hooks: op.hookResults(), message: (e as Error).message };
