@@ -1,7 +1,12 @@
 /** Two projects: `unit` (no cluster, fast) and `integration` (embedded cluster + real pulumi CLI). */
 const tsJest = ['ts-jest', { tsconfig: 'tsconfig.json' }];
-// The examples import the package by name, as users do; in tests that name means the sources.
-const moduleNameMapper = { '^pulumi-sync-hooks$': '<rootDir>/src/index.ts' };
+// The examples import the package by name (root and subpaths), as users do; in tests that name
+// means the sources. Keep in step with `exports` in package.json and `paths` in tsconfig.json.
+const moduleNameMapper = {
+  '^pulumi-sync-hooks$': '<rootDir>/src/index.ts',
+  '^pulumi-sync-hooks/engine$': '<rootDir>/src/public/engine.ts',
+  '^pulumi-sync-hooks/(constructs|pulumi|interop|testing|cli)$': '<rootDir>/src/$1/index.ts',
+};
 module.exports = {
   projects: [
     {

@@ -1,9 +1,13 @@
 #!/usr/bin/env node
 'use strict';
-const major = Number(process.versions.node.split('.')[0]);
-if (major < 22) {
+// The same minimum as `engines.node` in package.json: @kubernetes/client-node 2.x is ESM-only and
+// is loaded with require(esm); its undici declares node >= 22.19.0.
+const MIN = [22, 19, 0];
+const have = process.versions.node.split('.').map(Number);
+const older = have[0] !== MIN[0] ? have[0] < MIN[0] : have[1] !== MIN[1] ? have[1] < MIN[1] : have[2] < MIN[2];
+if (older) {
   process.stderr.write(
-    `sync-hooks needs Node.js >= 22 (this is ${process.version}).\n` +
+    `sync-hooks needs Node.js >= ${MIN.join('.')} (this is ${process.version}).\n` +
       'Inside this repository run it through npm (npm exec sync-hooks / npm start), which uses the Node from node_modules/.bin.\n',
   );
   process.exit(1);

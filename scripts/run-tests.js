@@ -7,8 +7,8 @@ const { spawnSync } = require('node:child_process');
 const path = require('node:path');
 
 const major = Number(process.versions.node.split('.')[0]);
-if (major < 22) {
-  console.error(`sync-hooks needs Node >= 22 (this is ${process.version}). Run it through npm (npm test), which puts the Node from node_modules/.bin first on PATH.`);
+if (major < 22 || (major === 22 && Number(process.versions.node.split(".")[1]) < 19)) {
+  console.error(`sync-hooks needs Node >= 22.19.0 (this is ${process.version}). Run it through npm (npm test), which puts the Node from node_modules/.bin first on PATH.`);
   process.exit(1);
 }
 const args = process.argv.slice(2);

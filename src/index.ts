@@ -1,16 +1,15 @@
 /**
  * pulumi-sync-hooks: Argo CD's sync-hook lifecycle for Pulumi.
  *
- * - constructs: typed cdk8s hook Jobs that synthesize Argo CD-compatible manifests
- * - plan / health: pure planning (phases, waves, kind order) and health assessment
- * - engine: runs a plan against a cluster (watch-driven, SyncFail, delete policies, teardown)
- * - pulumi: the SyncedChart dynamic resource and @pulumi/kubernetes interop
+ * The package root is what a Pulumi program needs: the cdk8s hook constructs and `SyncedChart`.
+ * Everything else has its own entry point, loaded only by those who use it:
+ *
+ * - `pulumi-sync-hooks/constructs`: the constructs alone (no Pulumi, no engine);
+ * - `pulumi-sync-hooks/pulumi`: `SyncedChart` and its types;
+ * - `pulumi-sync-hooks/interop`: `HookPhases` / `HookedChart` around `@pulumi/kubernetes` resources;
+ * - `pulumi-sync-hooks/engine`: the planner and sync engine, for programs that drive it directly;
+ * - `pulumi-sync-hooks/testing`: `FakeKubeClient`, an in-memory cluster for unit tests;
+ * - `pulumi-sync-hooks/cli`: the `sync-hooks` command line as a function.
  */
-export * from './model';
 export * from './constructs';
-export * from './plan';
-export * from './health';
-export * from './manifests';
-export * from './engine';
-export * from './runner';
 export * from './pulumi';

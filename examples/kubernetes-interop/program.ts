@@ -16,7 +16,7 @@ import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
 import { App, Chart } from 'cdk8s';
 import { HookJob, PostDeleteJob, PostSyncJob, PreSyncJob, SyncFailHook } from 'pulumi-sync-hooks';
-import { HookedChart, HookPhases } from 'pulumi-sync-hooks/dist/interop';
+import { HookedChart, HookPhases } from 'pulumi-sync-hooks/interop';
 
 export interface InteropExampleOptions {
   /** Kubeconfig contents (used by the k8s.Provider and the hook engine). */

@@ -1,12 +1,9 @@
 /**
  * The sync engine: executes a SyncPlan / TeardownPlan against a cluster through one narrow
- * `KubeClient` interface (real: createKubeClient; in memory: FakeKubeClient).
+ * `KubeClient` interface (real: createKubeClient; in memory: FakeKubeClient from src/testing).
  */
 export * from './client';
 export { createKubeClient } from './kube-client';
-export { FakeKubeClient, matches } from './fake-client';
-export type { FakeLogEntry, FakeMatch, FakeVerb, Reaction } from './fake-client';
-export * from './fake-reactions';
 export * from './constants';
 export * from './events';
 export * from './errors';

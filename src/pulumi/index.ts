@@ -1,3 +1,4 @@
-export * from './synced-chart';
-export * from './inputs';
-export * from './workspace';
+/** `pulumi-sync-hooks/pulumi`: the `SyncedChart` resource and its input/output types. */
+export { SyncedChart } from './synced-chart';
+export type { ChartLike, SyncedChartArgs } from './synced-chart';
+export type { ChartTimeouts, HookSummary, LastSync, RunHooks } from './inputs';

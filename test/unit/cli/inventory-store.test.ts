@@ -1,4 +1,4 @@
-import { FakeKubeClient } from '../../../src/engine';
+import { FakeKubeClient } from '../../../src/testing';
 import { InventoryEntry } from '../../../src/runner';
 import {
   deleteInventory,

@@ -1,5 +1,6 @@
 /** Manifest builders, a fake cluster with a namespace, and an event recorder for engine tests. */
-import { EngineEvent, FakeKubeClient } from '../../../src/engine';
+import { EngineEvent } from '../../../src/engine';
+import { FakeKubeClient } from '../../../src/testing';
 import { KubeObject } from '../../../src/model';
 
 export const NS = 'app';

@@ -1,4 +1,5 @@
-import { FakeKubeClient, ListQuery, WatchEventType, WatchHandle, readyWorkload, runSync } from '../../../src/engine';
+import { ListQuery, WatchEventType, WatchHandle, runSync } from '../../../src/engine';
+import { FakeKubeClient, readyWorkload } from '../../../src/testing';
 import { KubeObject } from '../../../src/model';
 import { planSync } from '../../../src/plan';
 import { NS, configMap, deployment, fast, namespace } from './_helpers';

@@ -1,5 +1,6 @@
 import { HOOK_FINALIZER } from '../../../src/model';
-import { completeJob, failJob, generatedHookName, runSync } from '../../../src/engine';
+import { generatedHookName, runSync } from '../../../src/engine';
+import { completeJob, failJob } from '../../../src/testing';
 import { planSync } from '../../../src/plan';
 import { NS, Recorder, configMap, fakeCluster, fast, job } from './_helpers';
 

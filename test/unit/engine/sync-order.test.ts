@@ -1,4 +1,5 @@
-import { completeJob, formatEvent, never, readyWorkload, runSync } from '../../../src/engine';
+import { formatEvent, runSync } from '../../../src/engine';
+import { completeJob, never, readyWorkload } from '../../../src/testing';
 import { planSync } from '../../../src/plan';
 import { NS, Recorder, configMap, deployment, fakeCluster, fast, job } from './_helpers';
 

@@ -1,4 +1,5 @@
-import { TeardownFailedError, completeJob, failJob, runTeardown } from '../../../src/engine';
+import { TeardownFailedError, runTeardown } from '../../../src/engine';
+import { completeJob, failJob } from '../../../src/testing';
 import { KubeObject } from '../../../src/model';
 import { planTeardown } from '../../../src/plan';
 import { NS, Recorder, configMap, deployment, fakeCluster, fast, job } from './_helpers';

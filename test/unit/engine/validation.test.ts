@@ -1,4 +1,5 @@
-import { ClusterValidationError, FakeKubeClient, runSync, runTeardown } from '../../../src/engine';
+import { ClusterValidationError, runSync, runTeardown } from '../../../src/engine';
+import { FakeKubeClient } from '../../../src/testing';
 import { KubeObject } from '../../../src/model';
 import { planSync, planTeardown } from '../../../src/plan';
 import { NS, Recorder, configMap, fakeCluster, fast, job, namespace } from './_helpers';

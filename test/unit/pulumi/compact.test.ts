@@ -1,5 +1,6 @@
 /** Compact output of SyncedChart (both providers): few lasting lines, status updates marked ephemeral. */
-import { completeJob, failJob, runSync } from '../../../src/engine';
+import { runSync } from '../../../src/engine';
+import { completeJob, failJob } from '../../../src/testing';
 import { planSync, planTeardown } from '../../../src/plan';
 import { compactRenderer, RenderedLine, syncPlanSummary, teardownPlanSummary } from '../../../src/pulumi/compact';
 import { configMap, deployment, fakeCluster, fast, job, NS } from '../engine/_helpers';

@@ -27,7 +27,7 @@ import {
   refId,
   refOf,
   WriteOpts,
-} from './client';
+} from '../engine/client';
 import { defaultReaction } from './fake-reactions';
 
 export type FakeVerb = 'apply' | 'create' | 'replace' | 'delete' | 'patchFinalizers' | 'status' | 'removed';

@@ -3,7 +3,7 @@
  * Each factory returns a `Reaction` to pass to `fake.react(match, reaction)`.
  */
 import { KubeObject } from '../model';
-import { refOf } from './client';
+import { refOf } from '../engine/client';
 import type { FakeKubeClient, Reaction } from './fake-client';
 
 export interface FailureScript {
