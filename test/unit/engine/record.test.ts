@@ -3,22 +3,8 @@
  * starts failing every call (the process is gone: nothing it does afterwards reaches the cluster)
  * plus a cancel so the dead run's promise settles.
  */
-import {
-  APP_LABEL,
-  completeJob,
-  decide,
-  FakeKubeClient,
-  KubeClient,
-  LockHeldError,
-  lockRef,
-  never,
-  OperationLock,
-  OperationRecord,
-  parseRecord,
-  recordRef,
-  SyncFailedError,
-  TeardownFailedError,
-} from '../../../src/engine';
+import { APP_LABEL, decide, KubeClient, LockHeldError, lockRef, OperationLock, OperationRecord, parseRecord, recordRef, SyncFailedError, TeardownFailedError } from '../../../src/engine';
+import { completeJob, FakeKubeClient, never } from '../../../src/testing';
 import { HOOK_FINALIZER, KubeObject } from '../../../src/model';
 import { syncManifests, teardownManifests } from '../../../src/runner';
 import { NS, Recorder, configMap, fakeCluster, fast, job, rejection } from './_helpers';
