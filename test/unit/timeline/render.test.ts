@@ -1,4 +1,5 @@
-import { completeJob, EngineEvent, failJob, readyWorkload, runSync } from '../../../src/engine';
+import { EngineEvent, runSync } from '../../../src/engine';
+import { completeJob, failJob, readyWorkload } from '../../../src/testing';
 import { planSync } from '../../../src/plan';
 import { renderTimeline, timelineModel } from '../../../src/timeline';
 import { configMap, deployment, fakeCluster, fast, job, Recorder, rejection } from '../engine/_helpers';
