@@ -6,7 +6,7 @@ export interface ParsedArgs {
 }
 
 const SHORT: Record<string, string> = { f: 'file', h: 'help', n: 'namespace' };
-const BOOLEAN = new Set(['json', 'help', 'teardown', 'no-prune', 'quiet', 'keep-data', 'version', 'status']);
+const BOOLEAN = new Set(['json', 'help', 'teardown', 'no-prune', 'create-namespace', 'quiet', 'keep-data', 'version', 'status']);
 
 export function parseArgs(argv: string[]): ParsedArgs {
   const positional: string[] = [];

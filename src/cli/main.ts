@@ -10,7 +10,11 @@ usage:
       show the phase/wave plan of a sync (--teardown: of a delete); no cluster needed
   sync-hooks sync   -f <file|dir> [-f ...] [--namespace ns] [--name app] [--no-prune]
                     [--timeout 30m] [--hook-timeout 10m] [--restart] [--lock-ttl 60s] [--json]
-      run PreSync → Sync (waves) → PostSync, SyncFail on failure; prune what the last sync applied
+                    [--create-namespace]
+                    [--retry-limit n [--retry-backoff-duration 5s] [--retry-backoff-factor 2]
+                     [--retry-backoff-max-duration 3m]]
+      run PreSync → Sync (waves) → PostSync, SyncFail on failure; prune what the last sync applied;
+      without --namespace, objects without one go to the kubeconfig context's namespace, else default
   sync-hooks delete -f <file|dir> [-f ...] [--namespace ns] [--name app] [--json]
       run PreDelete → delete (reverse waves) → PostDelete; also deletes what the inventory lists
   sync-hooks cluster up|down|status [--json]    the embedded local control plane

@@ -11,7 +11,7 @@ export function checkFlags(cmd: string, args: ParsedArgs, allowed: readonly stri
   }
   const extra = args.positional.slice(1);
   if (extra.length) throw new UsageError(`${cmd}: unexpected argument${extra.length === 1 ? '' : 's'} ${extra.map((a) => `"${a}"`).join(' ')} (give manifests with -f <file|dir>)`);
-  for (const k of ['json', 'teardown', 'no-prune', 'restart']) {
+  for (const k of ['json', 'teardown', 'no-prune', 'restart', 'create-namespace']) {
     const v = flag(args, k);
     if (v !== undefined && v !== 'true' && v !== 'false') throw new UsageError(`--${k} takes no value (got "${v}")`);
   }

@@ -4,7 +4,7 @@
  * PreSync → Sync (waves) → PostSync, SyncFail on failure, with live progress and the inventory
  * ConfigMap read before and written after (a failed sync's too).
  */
-import { EngineEvent, ObjectRef, describeRetries, SyncCancelledError, SyncFailedError, SyncResult } from '../engine';
+import { EngineEvent, ObjectRef, OperationRetry, describeRetries, SyncCancelledError, SyncFailedError, SyncResult } from '../engine';
 import { groupOf, HOOK_FINALIZER, keyOf, KubeObject, parseKey } from '../model';
 import { namespaceDefaulter } from '../plan';
 import { entryId, InventoryEntry, mergeEntries, syncManifests, toEntry } from '../runner';
@@ -12,6 +12,7 @@ import { describeInventory, inventoryConfigMapName, InventoryStatus, writeInvent
 import { bool, ParsedArgs } from './args';
 import { EXIT_BAD_INPUT, EXIT_CANCELLED, EXIT_FAILED, EXIT_OK, reportBadInput } from './input';
 import { handleInterrupts } from './interrupt';
+import { createNamespaceFlag, retryFlags, SYNC_POLICY_FLAGS } from './sync-flags';
 import { CliIO, errorJson, formatMs, hookTable, keys, plural } from './report';
 import { EngineCmdDeps, engineOptions, openSession, recordOptions, Session } from './session';
 
@@ -140,7 +141,7 @@ async function forcedExit(s: Session, progress: Progress, previous: InventoryEnt
   (s.deps.exit ?? process.exit)(EXIT_CANCELLED);
 }
 
-async function runSync(s: Session, prune: boolean): Promise<number> {
+async function runSync(s: Session, prune: boolean, policy: { createNamespace: boolean; retry?: OperationRetry }): Promise<number> {
   const { io, deps } = s;
   if (await inventoryNamespaceMissing(s)) {
     io.err(`sync-hooks: the inventory namespace "${s.inventoryNamespace}" does not exist; create it or choose another with --inventory-namespace (nothing was written)`);
@@ -164,8 +165,10 @@ async function runSync(s: Session, prune: boolean): Promise<number> {
       namespace: s.namespace,
       prune,
       record: recordOptions(s),
+      createNamespace: policy.createNamespace,
       engine: {
         ...base,
+        ...(policy.retry ? { retry: policy.retry } : {}),
         onEvent: (e) => {
           progress.see(e);
           base.onEvent?.(e);
@@ -198,10 +201,12 @@ async function runSync(s: Session, prune: boolean): Promise<number> {
 }
 
 export async function syncCommand(args: ParsedArgs, io: CliIO, deps: EngineCmdDeps = {}): Promise<number> {
-  const s = await openSession('sync', args, io, deps, ['no-prune']);
+  // Bad retry flags are usage errors before the cluster is contacted.
+  const policy = { createNamespace: createNamespaceFlag(args), retry: retryFlags(args) };
+  const s = await openSession('sync', args, io, deps, ['no-prune', ...SYNC_POLICY_FLAGS]);
   if (typeof s === 'number') return s;
   try {
-    return await runSync(s, !bool(args, 'no-prune'));
+    return await runSync(s, !bool(args, 'no-prune'), policy);
   } finally {
     const retried = describeRetries(s.client.requestStats?.());
     if (retried) s.io.err(`[sync-hooks] ${retried}`);

@@ -33,3 +33,5 @@ export {
   recordRef,
 } from './record';
 export type { OperationRecord, RecordedHook, RecordedObject, RecorderOptions, ResumeDecision, OperationKind, RecordStatus } from './record';
+export { DEFAULT_RETRY_BACKOFF, operationRetryProblems, retryDelayMs } from './retry';
+export type { OperationRetry, RetryBackoff } from './retry';

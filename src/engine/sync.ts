@@ -26,7 +26,9 @@ import { runStep } from './step';
 import { toFailure } from './step-failure';
 import { runSyncFail } from './syncfail';
 import { SyncOptions, SyncResult } from './types';
+import { retryable, retryDelayMs } from './retry';
 import { validateTasks } from './validate';
+import { WaitAborted } from './wait';
 
 function syncResult(op: Operation): SyncResult {
   return {
@@ -62,6 +64,48 @@ async function failSync(op: Operation, plan: SyncPlan, opts: SyncOptions, failur
   return new SyncFailedError(failure, syncFail, result);
 }
 
+/** One attempt at the steps of the plan: undefined when they all succeeded, else the failure. */
+async function runAttempt(op: Operation, plan: SyncPlan, opts: SyncOptions, pending: Promise<HookOutcome>[]): Promise<FailureInfo | undefined> {
+  let phaseStart = Date.now();
+  try {
+    for (const [i, step] of plan.steps.entries()) {
+      if (step.phase !== op.phase) {
+        if (op.phase) op.emit({ type: 'phase.finished', phase: op.phase, durationMs: Date.now() - phaseStart });
+        phaseStart = Date.now();
+        op.emit({ type: 'phase.started', phase: step.phase });
+      }
+      op.phase = step.phase;
+      op.wave = step.wave;
+      await runStep(op, step, {
+        multiStep: plan.steps.length > 1,
+        isFinal: i === plan.steps.length - 1,
+        waitForFinalWave: opts.waitForFinalWave ?? false,
+        pendingHookWaits: pending,
+      });
+    }
+    if (op.phase) op.emit({ type: 'phase.finished', phase: op.phase, durationMs: Date.now() - phaseStart });
+    return undefined;
+  } catch (err) {
+    return toFailure(op, err);
+  }
+}
+
+/** Resolves after `ms`; rejects with WaitAborted when `signal` fires first. */
+function abortableDelay(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) return reject(new WaitAborted('aborted'));
+    const t = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(t);
+      reject(new WaitAborted('aborted'));
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
 /**
  * Runs `plan` against the cluster. Resolves with what was applied and what the hooks did; throws
  * ClusterValidationError (nothing written), or SyncFailedError / SyncTimeoutError /
@@ -90,26 +134,24 @@ export async function runSync(client: KubeClient, plan: SyncPlan, opts: SyncOpti
 
     const pending: Promise<HookOutcome>[] = [];
     let failure: FailureInfo | undefined;
-    let phaseStart = Date.now();
-    try {
-      for (const [i, step] of plan.steps.entries()) {
-        if (step.phase !== op.phase) {
-          if (op.phase) op.emit({ type: 'phase.finished', phase: op.phase, durationMs: Date.now() - phaseStart });
-          phaseStart = Date.now();
-          op.emit({ type: 'phase.started', phase: step.phase });
-        }
-        op.phase = step.phase;
-        op.wave = step.wave;
-        await runStep(op, step, {
-          multiStep: plan.steps.length > 1,
-          isFinal: i === plan.steps.length - 1,
-          waitForFinalWave: opts.waitForFinalWave ?? false,
-          pendingHookWaits: pending,
-        });
+    const retry = opts.retry ?? { limit: 0 };
+    for (let attempt = 0; ; attempt++) {
+      failure = await runAttempt(op, plan, opts, pending);
+      if (!failure || !retryable(failure) || attempt >= retry.limit) break;
+      // Argo CD restarts the whole operation (PreSync hooks included); SyncFail waits for the last attempt.
+      const delayMs = retryDelayMs(retry, attempt);
+      op.warn(`attempt ${attempt + 1} of ${retry.limit + 1} failed: ${failure.reason}: ${failure.detail}; retrying in ${Math.round(delayMs / 100) / 10}s`, failure.key);
+      await terminateRunningHooks(op, 'terminated: the attempt failed; the operation is retried');
+      await Promise.allSettled(pending);
+      pending.length = 0;
+      await deleteHooksByPolicy(op, op.hooks, 'HookFailed');
+      op.phase = undefined;
+      try {
+        await abortableDelay(delayMs, op.signal);
+      } catch (err) {
+        failure = toFailure(op, err);
+        break;
       }
-      if (op.phase) op.emit({ type: 'phase.finished', phase: op.phase, durationMs: Date.now() - phaseStart });
-    } catch (err) {
-      failure = toFailure(op, err);
     }
 
     if (failure) {

@@ -2,6 +2,7 @@
 import { ResourceKey } from '../model';
 import { EnginePhase, EventListener } from './events';
 import type { OperationRecorder } from './record';
+import type { OperationRetry } from './retry';
 
 export interface EngineOptions {
   /** Receives every event of the operation (synchronously; exceptions are swallowed). */
@@ -53,6 +54,12 @@ export interface SyncOptions extends EngineOptions {
    * the sync is done once the last wave is applied.
    */
   waitForFinalWave?: boolean;
+  /**
+   * Argo CD's operation retry: a failed attempt (not a timeout or a cancel) is started again from
+   * the first step after the backoff, up to `limit` times; SyncFail runs once, after the last
+   * attempt. Default: no retry.
+   */
+  retry?: OperationRetry;
 }
 
 export type TeardownOptions = EngineOptions;

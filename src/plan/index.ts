@@ -5,7 +5,7 @@ export type { ScopeResolver } from './scope';
 export { compareTasks, sortTasks } from './sort';
 export { flattenSteps, groupSteps } from './steps';
 export { reverseWaves } from './prune';
-export { planSync } from './sync-plan';
+export { autoNamespace, planSync } from './sync-plan';
 export type { PlanSyncOptions } from './sync-plan';
 export { planTeardown } from './teardown-plan';
 export type { PlanTeardownOptions } from './teardown-plan';

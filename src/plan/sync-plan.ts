@@ -15,6 +15,19 @@ export interface PlanSyncOptions {
   defaultNamespace?: string;
   /** Prune objects removed since `previous` (default true). False: report them as warnings. */
   prune?: boolean;
+  /**
+   * Argo CD's Application-level `CreateNamespace=true`: the `defaultNamespace` is applied first, as a
+   * PreSync task (gitops-engine `autoCreateNamespace`), unless the manifests declare it.
+   */
+  createNamespace?: boolean;
+}
+
+/** The Namespace `CreateNamespace=true` creates, unless the manifests declare it. */
+export function autoNamespace(manifests: readonly KubeObject[], opts: PlanSyncOptions): KubeObject | undefined {
+  const name = opts.defaultNamespace;
+  if (!opts.createNamespace || !name) return undefined;
+  if (manifests.some((m) => m?.kind === 'Namespace' && m.apiVersion === 'v1' && m.metadata?.name === name)) return undefined;
+  return { apiVersion: 'v1', kind: 'Namespace', metadata: { name } };
 }
 
 function applyTask(it: Inspected, phase: SyncPhase): PlanTask {
@@ -72,6 +85,12 @@ export function planSync(manifests: readonly KubeObject[], opts: PlanSyncOptions
   const inspected = manifests.map((m) => inspect(withNamespace(m)));
   const warnings: PlanWarning[] = [];
   const applies = applyTasks(inspected, warnings);
+  const autoNs = autoNamespace(manifests, opts);
+  if (autoNs) {
+    const it = inspect(autoNs);
+    applies.push(applyTask(it, 'PreSync'));
+    warnings.push({ key: it.key, message: `Namespace ${autoNs.metadata.name}: created first if missing (CreateNamespace=true); never pruned or deleted with the application` });
+  }
   const currentKeys = new Set(inspected.map((it) => formatKey(it.key)));
   const prunes = planPrunes({ previous: previous.map(withNamespace), currentKeys, applyTasks: applies, prune: opts.prune ?? true });
   warnings.push(...prunes.warnings);

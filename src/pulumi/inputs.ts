@@ -16,6 +16,13 @@ export interface ChartTimeouts {
   lock?: number;
 }
 
+/** Argo CD's `spec.syncPolicy.retry`: durations as Argo CD writes them (`5s`, `3m`). Off when absent. */
+export interface ChartRetry {
+  /** Retries after the first attempt. */
+  limit: number;
+  backoff?: { duration?: string; factor?: number; maxDuration?: string };
+}
+
 /** Inputs as the provider receives them. */
 export interface ChartInputs {
   appName: string;
@@ -38,6 +45,10 @@ export interface ChartInputs {
   recordApp?: string;
   /** Start over instead of continuing an interrupted sync or teardown of the same manifests. */
   restart?: boolean;
+  /** Argo CD's CreateNamespace=true: `namespace` is created first if missing (and never deleted). */
+  createNamespace?: boolean;
+  /** Argo CD's operation retry; SyncFail runs once, after the last attempt. */
+  retry?: ChartRetry;
 }
 
 export interface HookSummary {

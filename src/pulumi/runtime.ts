@@ -9,6 +9,7 @@ import { emptyChartProblem, manifestProblems } from '../manifests';
 import { formatKey } from '../model';
 import { formatPlan, formatTeardownPlan, planSync } from '../plan';
 import type { AppRecordOptions } from '../runner/record';
+import { chartRetry } from './retry';
 import { entryId, prepareManifests, InventoryEntry, planTeardownWithInventory, stableStringify, syncManifests, teardownManifests } from '../runner';
 import { compactRenderer, syncPlanSummary, teardownPlanSummary } from './compact';
 import { ChartInputs, ChartOutputs, summarizeHooks } from './inputs';
@@ -69,6 +70,7 @@ function engineOptions(inputs: ChartInputs, ctx: RuntimeContext = {}): SyncOptio
     timeoutMs: ctx.timeoutMs ? Math.min(sync, ctx.timeoutMs) : sync,
     hookTimeoutMs: (t.hook ?? 600) * 1000,
     syncFailTimeoutMs: (t.syncFail ?? 600) * 1000,
+    ...(chartRetry(inputs.retry).retry ? { retry: chartRetry(inputs.retry).retry } : {}),
   };
 }
 
@@ -81,10 +83,11 @@ export async function check(olds: Partial<ChartInputs>, news: ChartInputs, ctx: 
     property: 'manifests',
     reason: `${p.object}: ${p.field ? `${p.field}: ` : ''}${p.message}`,
   }));
+  if (!hasUnknown(news.retry)) for (const reason of chartRetry(news.retry).problems) failures.push({ property: 'retry', reason: `SyncedChart ${news.appName}: ${reason}` });
   // `pulumi preview` (and up) show what a new or changed chart will do, for up and for destroy.
   const log = logger(news.appName, ctx);
   if (!ctx.compact && failures.length === 0 && (!olds?.manifests || stableStringify(olds.manifests) !== stableStringify(news.manifests))) {
-    const plan = planSync(manifests, { defaultNamespace: news.namespace, prune: false });
+    const plan = planSync(manifests, { defaultNamespace: news.namespace, prune: false, createNamespace: news.createNamespace ?? false });
     log(`plan for pulumi up (prunes are added against the last sync):\n${formatPlan(plan)}`);
     log(`plan for pulumi destroy:\n${formatTeardownPlan(planTeardownWithInventory(manifests, [], news.namespace))}`);
   }
@@ -155,6 +158,7 @@ async function sync(id: string, inputs: ChartInputs, previous: InventoryEntry[],
       prune: inputs.prune,
       allowEmpty: inputs.allowEmpty,
       record: recordOf(inputs, ctx),
+      createNamespace: inputs.createNamespace ?? false,
       engine: engineOptions(inputs, ctx),
       onPlan: (plan) => log(ctx.compact ? syncPlanSummary(plan) : `sync plan:\n${formatPlan(plan)}`),
     });

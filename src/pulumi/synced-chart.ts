@@ -9,7 +9,7 @@ import { parseAllDocuments } from 'yaml';
 import { KubeObject } from '../model';
 import { sanitizeAppName } from '../runner/inventory-store';
 import { normalizeManifests } from '../runner/normalize';
-import { ChartOutputs, ChartTimeouts, HookSummary, LastSync, RunHooks } from './inputs';
+import { ChartOutputs, ChartRetry, ChartTimeouts, HookSummary, LastSync, RunHooks } from './inputs';
 import { syncedChartProvider } from './provider';
 
 /** Anything with cdk8s' `Chart.toJson()`. */
@@ -44,6 +44,14 @@ export interface SyncedChartArgs {
    * killed `pulumi up`, the next one continues by default: completed hooks are not re-run).
    */
   restart?: pulumi.Input<boolean>;
+  /** Argo CD's `CreateNamespace=true`: create `namespace` before anything else if it is missing (never deleted). */
+  createNamespace?: pulumi.Input<boolean>;
+  /**
+   * Argo CD's operation retry `{ limit, backoff: { duration: '5s', factor: 2, maxDuration: '3m' } }`:
+   * a failed sync starts again from PreSync after the backoff, up to `limit` times; SyncFail runs
+   * once, after the last attempt. Default: no retry.
+   */
+  retry?: pulumi.Input<ChartRetry>;
 }
 
 /** `<project>-<stack>-<name>` as a DNS-1123 label; a hash keeps it unique when it must be shortened. */
@@ -103,6 +111,8 @@ export class SyncedChart extends pulumi.dynamic.Resource {
         ...(args.allowEmpty ? { allowEmpty: true } : {}),
         recordApp: args.app ?? defaultRecordApp(pulumi.getProject(), pulumi.getStack(), name),
         restart: args.restart ?? false,
+        ...(args.createNamespace !== undefined ? { createNamespace: args.createNamespace } : {}),
+        ...(args.retry !== undefined ? { retry: args.retry } : {}),
         objects: undefined,
         hooks: undefined,
         lastSync: undefined,

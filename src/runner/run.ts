@@ -6,7 +6,7 @@ import { runSync, runTeardown, SyncFailedError, SyncOptions, SyncResult, Teardow
 import type { KubeClient, OperationRecorder } from '../engine';
 import { emptyChartProblem, ManifestValidationError, validateManifests } from '../manifests';
 import { formatKey, keyOf, KubeObject, SyncPlan, TeardownPlan } from '../model';
-import { namespaceDefaulter, planSync, planTeardown } from '../plan';
+import { autoNamespace, namespaceDefaulter, planSync, planTeardown } from '../plan';
 import { prepareManifests } from './prepare';
 import { AppRecordOptions, openRecord, revisionOf, withRecorded } from './record';
 import { entriesFor, entryId, fromEntries, InventoryEntry, mergeEntries } from './inventory';
@@ -24,6 +24,8 @@ export interface SyncRequest {
   allowEmpty?: boolean;
   /** Keep the application's operation record and lock in the cluster (crash-safe, resumable, one at a time). */
   record?: AppRecordOptions;
+  /** Argo CD's `CreateNamespace=true`: create `namespace` first if missing; it is not put in the inventory. */
+  createNamespace?: boolean;
 }
 
 export interface SyncOutcome {
@@ -46,8 +48,14 @@ export async function syncManifests(client: KubeClient, request: SyncRequest): P
 
 async function syncWith(client: KubeClient, req: SyncRequest, recorder: OperationRecorder | undefined): Promise<SyncOutcome> {
   const previous = withRecorded(req.previous ?? [], recorder);
-  const plan = planSync(req.manifests, { previous: fromEntries(previous), defaultNamespace: req.namespace, prune: req.prune ?? true });
-  const planned = plan.steps.flatMap((s) => s.tasks).map((t) => t.object);
+  const planOpts = { previous: fromEntries(previous), defaultNamespace: req.namespace, prune: req.prune ?? true, createNamespace: req.createNamespace ?? false };
+  const plan = planSync(req.manifests, planOpts);
+  // The namespace CreateNamespace=true makes is not the application's (Argo CD does not delete it either).
+  const autoNs = autoNamespace(req.manifests, planOpts);
+  const planned = plan.steps
+    .flatMap((s) => s.tasks)
+    .map((t) => t.object)
+    .filter((o) => !(autoNs && o.kind === 'Namespace' && o.apiVersion === 'v1' && o.metadata.name === autoNs.metadata.name));
   // What exists after the operation: previous objects not pruned (Prune=false, prune disabled:
   // they still exist) plus what this sync applied.
   const inventoryAfter = (r: SyncResult): InventoryEntry[] => {

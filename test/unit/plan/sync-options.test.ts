@@ -1,7 +1,7 @@
 /** Sync options users write (issue 13 item 6): honoured ones are silent, the others named with the reason. */
 import { writeOptionsOf } from '../../../src/model';
 import { planSync } from '../../../src/plan';
-import { messages, obj } from './fixtures';
+import { messages, obj, order } from './fixtures';
 
 const opts = (v: string) => ({ ann: { 'argocd.argoproj.io/sync-options': v } });
 
@@ -31,4 +31,23 @@ test('options the engine does not implement are listed in the plan with the reas
 test('objects left out of the plan (Skip) get no sync-option notes', () => {
   const plan = planSync([obj('ConfigMap', 'a', { ann: { 'argocd.argoproj.io/hook': 'Skip', 'argocd.argoproj.io/sync-options': 'ServerSideApply=false' } })]);
   expect(messages(plan)).toEqual(['ConfigMap a: not applied: annotated Skip']);
+});
+
+describe('createNamespace (Argo CD Application-level CreateNamespace=true, gitops-engine autoCreateNamespace)', () => {
+  test('the default namespace is applied first, as a PreSync task, and the plan says so', () => {
+    const plan = planSync([obj('ConfigMap', 'c'), obj('Job', 'pre', { ann: { 'argocd.argoproj.io/hook': 'PreSync', 'argocd.argoproj.io/sync-wave': '-3' } })], {
+      defaultNamespace: 'team',
+      createNamespace: true,
+    });
+    expect(order(plan)).toEqual(['PreSync/-3/apply/Namespace/team', 'PreSync/-3/apply/Job/team/pre', 'Sync/0/apply/ConfigMap/team/c']);
+    expect(messages(plan)).toEqual(['Namespace team: created first if missing (CreateNamespace=true); never pruned or deleted with the application']);
+  });
+
+  test('not when the manifests declare the namespace, nor without the option', () => {
+    expect(order(planSync([obj('Namespace', 'team'), obj('ConfigMap', 'c')], { defaultNamespace: 'team', createNamespace: true }))).toEqual([
+      'Sync/0/apply/Namespace/team',
+      'Sync/0/apply/ConfigMap/team/c',
+    ]);
+    expect(order(planSync([obj('ConfigMap', 'c')], { defaultNamespace: 'team' }))).toEqual(['Sync/0/apply/ConfigMap/team/c']);
+  });
 });
