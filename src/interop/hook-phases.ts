@@ -15,7 +15,7 @@
  * `destroy` (split.ts). The user only calls `wrap(opts)`; the edges come out right by construction.
  */
 import * as pulumi from '@pulumi/pulumi';
-import { parseAllDocuments } from 'yaml';
+import { chartManifests } from '../manifests/chart-input';
 import { KubeObject } from '../model';
 import { ChartTimeouts, RunHooks, SyncedChart } from '../pulumi';
 import { normalizeManifests } from '../runner/normalize';
@@ -68,17 +68,6 @@ export interface HookPhasesArgs {
 export type Wrap = <T extends pulumi.ResourceOptions>(opts?: T) => T;
 
 export type WrappedResources = pulumi.Resource | pulumi.Resource[] | Record<string, pulumi.Resource>;
-
-function toManifests(hooks: HookChartLike | KubeObject[] | string): KubeObject[] {
-  if (typeof hooks === 'string') {
-    return parseAllDocuments(hooks)
-      .map((d) => d.toJS())
-      .filter((o) => o !== null && o !== undefined);
-  }
-  if (Array.isArray(hooks)) return hooks;
-  if (hooks && typeof (hooks as HookChartLike).toJson === 'function') return (hooks as HookChartLike).toJson();
-  throw new Error('HookPhases: `hooks` must be a cdk8s Chart, an array of manifests or a YAML string');
-}
 
 function isChartLike(v: unknown): v is HookChartLike {
   return !!v && typeof v === 'object' && !pulumi.Output.isInstance(v) && typeof (v as HookChartLike).toJson === 'function';
@@ -165,7 +154,7 @@ export class HookPhases extends pulumi.ComponentResource {
     const followWrapped = args.followWrapped ?? true;
     // A cdk8s Chart is synthesized here: constructs are circular, pulumi.output() cannot walk them.
     const hooksInput = isChartLike(args.hooks) ? args.hooks.toJson() : args.hooks;
-    const split = pulumi.output(hooksInput).apply((h) => splitHooks(normalizeManifests(toManifests(h as HookChartLike | KubeObject[] | string))));
+    const split = pulumi.output(hooksInput).apply((h) => splitHooks(normalizeManifests(chartManifests(h as HookChartLike | KubeObject[] | string, `HookPhases "${name}": hooks`))));
     this.split = split;
     const common = {
       kubeconfig: args.kubeconfig,

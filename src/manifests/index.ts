@@ -9,3 +9,5 @@ export { sourceOf } from './source';
 export { manifestProblems, objectLabel, validateManifests } from './validate';
 export { emptyChartProblem, maxNameLength } from './names';
 export type { ValidateOptions } from './validate';
+export { chartManifests } from './chart-input';
+export type { ChartInput, ChartLike } from './chart-input';

@@ -5,17 +5,15 @@
  */
 import * as crypto from 'node:crypto';
 import * as pulumi from '@pulumi/pulumi';
-import { parseAllDocuments } from 'yaml';
+import { chartManifests, ChartLike } from '../manifests/chart-input';
 import { KubeObject } from '../model';
+
+export type { ChartLike };
 import { sanitizeAppName } from '../runner/inventory-store';
 import { normalizeManifests } from '../runner/normalize';
 import { ChartOutputs, ChartRetry, ChartTimeouts, HookSummary, LastSync, RunHooks } from './inputs';
 import { syncedChartProvider } from './provider';
 
-/** Anything with cdk8s' `Chart.toJson()`. */
-export interface ChartLike {
-  toJson(): any[];
-}
 
 export interface SyncedChartArgs {
   /** A cdk8s Chart, manifests as objects, or multi-document YAML. */
@@ -62,17 +60,6 @@ export function defaultRecordApp(project: string, stack: string, name: string): 
   return `${sanitizeAppName(`${project}-${stack}-${name}`).slice(0, 54).replace(/-+$/, '')}-${hash}`;
 }
 
-function toManifests(chart: ChartLike | KubeObject[] | string): KubeObject[] {
-  if (typeof chart === 'string') {
-    return parseAllDocuments(chart)
-      .map((d) => d.toJS())
-      .filter((o) => o !== null && o !== undefined);
-  }
-  if (Array.isArray(chart)) return chart;
-  if (chart && typeof (chart as ChartLike).toJson === 'function') return (chart as ChartLike).toJson();
-  throw new Error('SyncedChart: `chart` must be a cdk8s Chart, an array of manifests or a YAML string');
-}
-
 function containsSecret(manifests: KubeObject[]): boolean {
   return manifests.some((m) => m?.kind === 'Secret' && m.apiVersion === 'v1');
 }
@@ -90,8 +77,8 @@ export class SyncedChart extends pulumi.dynamic.Resource {
     const chart = args.chart as unknown;
     const manifests: pulumi.Output<KubeObject[]> =
       chart && typeof (chart as ChartLike).toJson === 'function'
-        ? (pulumi.output(normalizeManifests(toManifests(chart as ChartLike)) as unknown) as pulumi.Output<KubeObject[]>)
-        : pulumi.output(args.chart as pulumi.Input<KubeObject[] | string>).apply((c) => normalizeManifests(toManifests(c as KubeObject[] | string)));
+        ? (pulumi.output(normalizeManifests(chartManifests(chart as ChartLike, `SyncedChart "${name}": chart`)) as unknown) as pulumi.Output<KubeObject[]>)
+        : pulumi.output(args.chart as pulumi.Input<KubeObject[] | string>).apply((c) => normalizeManifests(chartManifests(c as KubeObject[] | string, `SyncedChart "${name}": chart`)));
     // Secrets in the chart (kind: Secret) and the kubeconfig never reach the state in plaintext.
     const safeManifests = manifests.apply((m: KubeObject[]) => (containsSecret(m) ? pulumi.secret(m) : m));
     const kubeconfig = args.kubeconfig === undefined ? undefined : pulumi.secret(args.kubeconfig);
