@@ -241,3 +241,14 @@ test('decide(): resume only an interrupted operation (or a failed teardown) of t
   expect(decide(rec('sync', 'Succeeded'), 'sync', 'r1', false).resume).toBe(false);
   expect(decide(rec('teardown', 'Failed'), 'teardown', 'r1', false).resume).toBe(true);
 });
+
+test('a teardown with no manifests and no inventory removes what the record lists (delete --name after a killed first run)', async () => {
+  const fake = seedDefault(fakeCluster());
+  await killedSync(fake);
+  expect(fake.objects((o) => (o as KubeObject).metadata?.labels?.[APP_LABEL] === APP).length).toBeGreaterThan(0);
+  const result = await teardownManifests(fake, { manifests: [], namespace: NS, record: { app: APP }, engine: fast });
+  expect(result.warnings.join('\n')).toMatch(/Job app\/mid was left running .* terminated/);
+  expect(fake.objects((o) => (o as KubeObject).metadata?.labels?.[APP_LABEL] === APP)).toEqual([]);
+  expect(fake.peek(recordRef(APP))).toBeUndefined();
+  fake.dispose();
+});
