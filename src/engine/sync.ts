@@ -144,7 +144,7 @@ export async function runSync(client: KubeClient, plan: SyncPlan, opts: SyncOpti
       await terminateRunningHooks(op, 'terminated: the attempt failed; the operation is retried');
       await Promise.allSettled(pending);
       pending.length = 0;
-      await deleteHooksByPolicy(op, op.hooks, 'HookFailed');
+      await applyDeletePolicies(op, 'sync-failed');
       op.phase = undefined;
       try {
         await abortableDelay(delayMs, op.signal);

@@ -1,5 +1,6 @@
 /** Operation retry (issue 13 item 7): Argo CD's retry {limit, backoff}, SyncFail once after the last attempt. */
-import { Reaction, SyncFailedError, completeJob, failJob, retryDelayMs, runSync } from '../../../src/engine';
+import { SyncFailedError, retryDelayMs, runSync } from '../../../src/engine';
+import { Reaction, completeJob, failJob } from '../../../src/testing';
 import { planSync } from '../../../src/plan';
 import { NS, Recorder, configMap, fakeCluster, fast, job } from './_helpers';
 
