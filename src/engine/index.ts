@@ -35,3 +35,5 @@ export {
 export type { OperationRecord, RecordedHook, RecordedObject, RecorderOptions, ResumeDecision, OperationKind, RecordStatus } from './record';
 export { DEFAULT_RETRY_BACKOFF, operationRetryProblems, retryDelayMs } from './retry';
 export type { OperationRetry, RetryBackoff } from './retry';
+export { KubeconfigError, loadKubeConfig, parseKubeconfig } from './kubeconfig';
+export type { KubeconfigForm, ParsedKubeconfig } from './kubeconfig';

@@ -10,9 +10,6 @@
  * client-node is ESM-only and heavy, so it is required lazily, inside functions.
  */
 import * as crypto from 'node:crypto';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import { createRequire } from 'node:module';
 import { ANNOTATION_CREATE_TOKEN, KubeObject, LABEL_OPERATION } from '../model';
 import {
@@ -34,6 +31,7 @@ import {
 import { AmbiguousCreateError, KubeAuthError, RequestAbout } from './rest/errors';
 import { RetryPolicy } from './rest/policy';
 import { HttpResponse, RecoverResult, RequestStats, RestRequest, RestTransport, RetryEvent, SendInit } from './rest/transport';
+import { loadKubeConfig } from './kubeconfig';
 
 /** How long a pod log read may take before it counts as "logs unavailable". */
 const LOG_TIMEOUT_MS = 5_000;
@@ -51,30 +49,6 @@ function loadClientNode(): any {
 function loadUndici(): any {
   // The undici copy client-node itself uses, so its TLS dispatcher fits our fetch.
   return createRequire(require.resolve('@kubernetes/client-node'))('undici');
-}
-
-/** Loads a KubeConfig from a file path, a YAML string, or (undefined) the default (`KUBECONFIG`, ~/.kube/config). */
-function loadKubeConfig(pathOrYaml?: string, context?: string): any {
-  const { KubeConfig } = loadClientNode();
-  const kc = new KubeConfig();
-  if (pathOrYaml === undefined || pathOrYaml === '') {
-    const candidates = [...(process.env.KUBECONFIG ?? '').split(':').filter(Boolean), path.join(os.homedir(), '.kube', 'config')];
-    if (!process.env.KUBERNETES_SERVICE_HOST && !candidates.some((f) => fs.existsSync(f))) {
-      throw new Error(
-        'no kubeconfig found: set KUBECONFIG (or pass a kubeconfig), or start the embedded cluster with `sync-hooks cluster up`',
-      );
-    }
-    kc.loadFromDefault();
-  }
-  else if (/\n/.test(pathOrYaml) || /^\s*(apiVersion|clusters|kind)\s*:/m.test(pathOrYaml)) kc.loadFromString(pathOrYaml);
-  else if (fs.existsSync(pathOrYaml)) kc.loadFromFile(pathOrYaml);
-  else throw new Error(`kubeconfig "${pathOrYaml}" is neither an existing file nor kubeconfig YAML`);
-  if (context) {
-    if (!kc.getContextObject(context)) throw new Error(`kubeconfig has no context "${context}"`);
-    kc.setCurrentContext(context);
-  }
-  if (!kc.getCurrentCluster()) throw new Error('kubeconfig has no current cluster');
-  return kc;
 }
 
 function groupVersionPath(apiVersion: string): string {
@@ -371,8 +345,8 @@ class RestKubeClient implements KubeClient {
 }
 
 /**
- * A `KubeClient` for the cluster of a kubeconfig given as a file path or YAML text; without an
- * argument, client-node's default (`KUBECONFIG`, then `~/.kube/config`, then in-cluster).
+ * A `KubeClient` for the cluster of a kubeconfig given as a file path, YAML, JSON or base64 text
+ * (never quoted in errors: see kubeconfig.ts); without an argument, client-node's default (`KUBECONFIG`, then `~/.kube/config`, then in-cluster).
  */
 /** `context` selects a kubeconfig context other than the current one; `opts` tunes the retries. */
 export function createKubeClient(kubeconfigPathOrYaml?: string, context?: string, opts: KubeClientOptions = {}): KubeClient {

@@ -53,7 +53,8 @@ export function nameOfUrn(urn: string): string {
 export function readManifestsInput(value: unknown): { objects: KubeObject[]; failures: CheckFailure[] } {
   if (typeof value === 'string') {
     const { objects, problems } = readManifestText(value, 'manifests');
-    const failures = problems.map((p) => ({ property: 'manifests', reason: `${p.source}: ${p.object}: ${p.field ? `${p.field}: ` : ''}${p.message}` }));
+    // No `property`: Pulumi prints a failing property's whole value (Secrets included) beside it.
+    const failures = problems.map((p) => ({ property: '', reason: `${p.source}: ${p.object}: ${p.field ? `${p.field}: ` : ''}${p.message}` }));
     return { objects: normalizeManifests(objects), failures };
   }
   if (Array.isArray(value)) {

