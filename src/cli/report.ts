@@ -65,7 +65,8 @@ export function errorJson(e: SyncFailedError | TeardownFailedError): Record<stri
     detail: e.detail,
     message: e.message,
     ...(e.jobConditions ? { jobConditions: e.jobConditions } : {}),
-    ...(e.containers.length ? { containers: e.containers } : {}),
+    // A container's termination message and log tail may hold secrets: withheld, as in `message`.
+    ...(e.containers.length ? { containers: e.containers.map(({ message, logTail, ...c }) => ({ ...c, ...(message || logTail ? { outputWithheld: true } : {}) })) } : {}),
     ...(e instanceof SyncFailedError ? { syncFail: { ran: e.syncFail.ran, status: e.syncFail.status, ...(e.syncFail.message ? { message: e.syncFail.message } : {}) } } : {}),
   };
 }

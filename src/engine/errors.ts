@@ -48,20 +48,35 @@ export interface FailureInfo {
   failure?: FailureDetails;
 }
 
-function summarizeContainers(containers: ContainerFailure[]): string {
+/**
+ * How much of a failed hook's own output a description carries. A container's termination message
+ * and log tail are the hook's output: they may hold secrets (a connection string, a token echoed
+ * by a script), so by default they are withheld and the text says where to read them (the pod in
+ * the cluster). `hookOutput: true` includes them, for sinks that are themselves secret.
+ */
+export interface DescribeOptions {
+  hookOutput?: boolean;
+}
+
+const WITHHELD = 'termination message and logs withheld (they may hold secrets): read them from the pod in the cluster';
+
+function summarizeContainers(containers: ContainerFailure[], hookOutput: boolean): string {
   return containers
     .map((c) => {
-      const exit = [c.exitCode !== undefined ? `exit code ${c.exitCode}` : '', c.reason ?? '', c.message ?? ''].filter(Boolean).join(', ');
-      const logs = c.logTail ? `; last log lines:\n${c.logTail.split('\n').slice(-5).map((l) => `    | ${l}`).join('\n')}` : '';
+      const exit = [c.exitCode !== undefined ? `exit code ${c.exitCode}` : '', c.reason ?? '', hookOutput ? (c.message ?? '') : ''].filter(Boolean).join(', ');
+      const logs = !hookOutput
+        ? c.message || c.logTail ? `; ${WITHHELD}` : ''
+        : c.logTail ? `; last log lines:\n${c.logTail.split('\n').slice(-5).map((l) => `    | ${l}`).join('\n')}` : '';
       return `container ${c.container} of pod ${c.pod}${exit ? `: ${exit}` : ''}${logs}`;
     })
     .join('\n  ');
 }
 
-export function describeFailure(f: FailureInfo): string {
+/** One line (plus one per failed container) saying where and why an operation failed. */
+export function describeFailure(f: FailureInfo, opts: DescribeOptions = {}): string {
   const where = f.wave === undefined ? f.phase : `${f.phase} wave ${f.wave}`;
   const what = f.object ? `${f.object}: ${f.detail}` : f.detail;
-  const containers = f.failure?.containers.length ? `\n  ${summarizeContainers(f.failure.containers)}` : '';
+  const containers = f.failure?.containers.length ? `\n  ${summarizeContainers(f.failure.containers, opts.hookOutput ?? false)}` : '';
   return `${f.reason} in ${where}: ${what}${containers}`;
 }
 
@@ -86,9 +101,15 @@ export abstract class OperationFailedError extends SyncHooksError {
   readonly containers: ContainerFailure[];
   /** Tail of the failing hook's logs (first container that has some). */
   readonly logTail?: string;
+  /**
+   * The message with the failed hook's termination messages and log tails (`message` withholds
+   * them). May hold secrets: keep it out of plaintext state, env and logs.
+   */
+  readonly details: string;
 
-  constructor(message: string, info: FailureInfo, hooks: HookResult[]) {
-    super(message);
+  constructor(message: (opts: DescribeOptions) => string, info: FailureInfo, hooks: HookResult[]) {
+    super(message({}));
+    this.details = message({ hookOutput: true });
     this.reason = info.reason;
     this.phase = info.phase;
     this.wave = info.wave;
@@ -110,7 +131,7 @@ export class SyncFailedError extends OperationFailedError {
   readonly result: SyncResult;
 
   constructor(info: FailureInfo, syncFail: SyncFailOutcome, result: SyncResult) {
-    super(`Sync failed: ${describeFailure(info)}\n${describeSyncFail(syncFail)}`, info, result.hooks);
+    super((o) => `Sync failed: ${describeFailure(info, o)}\n${describeSyncFail(syncFail)}`, info, result.hooks);
     this.syncFail = syncFail;
     this.result = result;
   }
@@ -141,7 +162,7 @@ export class TeardownFailedError extends OperationFailedError {
 
   constructor(info: FailureInfo, result: TeardownResult) {
     const nothingDeleted = info.phase === 'PreDelete' ? '\nNothing was deleted.' : '';
-    super(`Teardown failed: ${describeFailure(info)}${nothingDeleted}`, info, result.hooks);
+    super((o) => `Teardown failed: ${describeFailure(info, o)}${nothingDeleted}`, info, result.hooks);
     this.result = result;
   }
 }

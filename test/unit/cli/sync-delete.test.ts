@@ -116,7 +116,9 @@ describe('sync', () => {
     const reason = io.stderr[io.stderr.length - 1];
     expect(reason).toMatch(/^sync-hooks: Sync failed: HookFailed in PreSync wave 0: Job shop\/migrate: /);
     expect(reason).toContain('exit code 3');
-    expect(reason).toContain('    | ERROR: relation "users" already exists');
+    // The hook's own output (termination message, logs) may hold secrets: withheld here and in the inventory.
+    expect(reason).toContain('termination message and logs withheld');
+    expect(reason).not.toContain('relation "users" already exists');
     expect(reason).toContain('SyncFail ran: 1 SyncFail hook succeeded.');
     expect(io.outText).toMatch(/Job shop\/migrate\s+PreSync\s+0\s+Failed/);
     expect(io.outText).toMatch(/Job shop\/alert-\S+\s+SyncFail\s+0\s+Succeeded/);
@@ -124,6 +126,7 @@ describe('sync', () => {
     const inv = await readInventory(f.fake, 'shop');
     expect(inv?.lastSyncStatus).toBe('Failed');
     expect(inv?.lastSyncMessage).toContain('HookFailed in PreSync');
+    expect(inv?.lastSyncMessage).not.toContain('relation "users"');
     expect(inv?.entries).toEqual([{ apiVersion: 'v1', kind: 'Namespace', name: 'shop' }]);
   });
 
