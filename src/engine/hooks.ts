@@ -43,7 +43,7 @@ export function generatedHookName(generateName: string, operationId: string, pha
 
 export function hookNameOf(op: Operation, task: PlanTask, obj: KubeObject, phase: EnginePhase = task.phase): string {
   // A continued operation reuses the names its hooks were given (generated ones carry a time).
-  const recorded = op.resumed ? op.recorder?.hookOf(task, phase) : undefined;
+  const recorded = op.resumeHooks ? op.recorder?.hookOf(task, phase) : undefined;
   if (recorded) return recorded.name;
   const gen = task.generateName ?? (obj.metadata.name ? undefined : obj.metadata.generateName);
   return gen ? generatedHookName(gen, op.id, task.phase, op.nameStamp) : obj.metadata.name!;
@@ -82,7 +82,7 @@ export interface PreparedHook {
 
 /** What an interrupted run of this revision left for `task`: completed, still running, or nothing usable. */
 async function resumeOf(op: Operation, task: PlanTask, phase: EnginePhase, ref: ObjectRef): Promise<PreparedHook['resume']> {
-  const recorded = op.resumed ? op.recorder?.hookOf(task, phase) : undefined;
+  const recorded = op.resumeHooks ? op.recorder?.hookOf(task, phase) : undefined;
   if (!recorded) return undefined;
   if (recorded.status === 'Succeeded') return { state: 'Succeeded', recorded };
   if (recorded.status !== 'Running' && recorded.status !== 'Pending') return undefined;

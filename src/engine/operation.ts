@@ -59,6 +59,8 @@ export class Operation implements WaitContext {
   readonly recorder?: OperationRecorder;
   /** This operation continues an interrupted one (same revision): completed hooks are not re-run. */
   readonly resumed: boolean = false;
+  /** Hooks completed by the interrupted operation are skipped (true while continuing it; a retry attempt runs them all). */
+  resumeHooks = false;
   readonly startedAtMs: number;
   /** Unix seconds used in generated hook names. */
   readonly nameStamp: number;
@@ -96,6 +98,7 @@ export class Operation implements WaitContext {
       const rec = this.recorder;
       const d = decideResume(rec, kind, opts.revision ?? defaultId);
       this.resumed = d.resume;
+      this.resumeHooks = d.resume;
       if (d.resume) id = rec.prior!.operation.id;
       this.resumeReason = d.reason;
       rec.begin(kind, id, opts.revision ?? defaultId, d.resume);

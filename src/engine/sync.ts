@@ -146,6 +146,7 @@ export async function runSync(client: KubeClient, plan: SyncPlan, opts: SyncOpti
       pending.length = 0;
       await applyDeletePolicies(op, 'sync-failed');
       op.phase = undefined;
+      op.resumeHooks = false; // a retry attempt runs every hook again, as Argo CD
       try {
         await abortableDelay(delayMs, op.signal);
       } catch (err) {
