@@ -9,6 +9,7 @@ import { readManifestText } from '../manifests';
 import { describe, KubeObject, keyOf, parseHookInfo } from '../model';
 import { planSync, scopeResolver } from '../plan';
 import { ChartInputs, ChartOutputs, ChartTimeouts, HookSummary, LastSync, RunHooks } from '../pulumi/inputs';
+import { defaultRecordApp } from '../pulumi/synced-chart';
 import { InventoryEntry, normalizeManifests, prepareManifests, toEntry } from '../runner';
 
 /** Pulumi's marker for values unknown during preview. */
@@ -49,6 +50,12 @@ export function nameOfUrn(urn: string): string {
   return parts[parts.length - 1] || urn;
 }
 
+/** The application's name in the cluster (record, lock, labels), as the dynamic resource derives it. */
+export function recordAppOfUrn(urn: string): string {
+  const [stack = '', project = '', , name = ''] = urn.replace(/^urn:pulumi:/, '').split('::');
+  return defaultRecordApp(project, stack, name);
+}
+
 /** Manifests from the `manifests` input: multi-document YAML text or a list of objects. */
 export function readManifestsInput(value: unknown): { objects: KubeObject[]; failures: CheckFailure[] } {
   if (typeof value === 'string') {
@@ -79,7 +86,7 @@ export function inputFailures(news: NativeInputs): CheckFailure[] {
     if (typeof news.timeouts !== 'object' || Array.isArray(news.timeouts)) f.push({ property: 'timeouts', reason: 'must be an object with sync, hook, syncFail (seconds)' });
     else {
       for (const [k, v] of Object.entries(news.timeouts)) {
-        if (!['sync', 'hook', 'syncFail'].includes(k)) f.push({ property: `timeouts.${k}`, reason: 'unknown field (expected sync, hook, syncFail)' });
+        if (!['sync', 'hook', 'syncFail', 'lock'].includes(k)) f.push({ property: `timeouts.${k}`, reason: 'unknown field (expected sync, hook, syncFail, lock)' });
         else if (known(v) && !(typeof v === 'number' && v > 0)) f.push({ property: `timeouts.${k}`, reason: 'must be a positive number of seconds' });
       }
     }
@@ -118,6 +125,7 @@ export function toChartInputs(urn: string, props: NativeInputs): ChartInputs {
   const { objects } = readManifestsInput(props.manifests);
   return {
     appName: nameOfUrn(urn),
+    recordApp: recordAppOfUrn(urn),
     manifests: objects,
     ...(props.namespace ? { namespace: props.namespace } : {}),
     prune: props.prune ?? true,

@@ -6,9 +6,9 @@
  * hooks are terminated, SyncFail runs) and `customTimeouts` bound the operation.
  */
 import { SyncFailedError } from '../engine';
-import { formatPlan, formatTeardownPlan, planSync } from '../plan';
+import { formatPlan, planSync } from '../plan';
 import * as runtime from '../pulumi/runtime';
-import { fromEntries, InventoryEntry, planTeardownWithInventory, prepareManifests } from '../runner';
+import { fromEntries, InventoryEntry, prepareManifests } from '../runner';
 import {
   CheckFailure,
   desiredObjects,
@@ -171,9 +171,6 @@ export class SyncHooksProvider {
   }
 
   async delete(id: string, urn: string, props: NativeOutputs, opts: OperationOptions = {}): Promise<void> {
-    const chart = toChartOutputs(urn, props);
-    const plan = planTeardownWithInventory(chart.manifests, chart.objects, chart.namespace);
-    this.engineLog('info', `plan for pulumi destroy:\n${formatTeardownPlan(plan)}`, urn);
-    await runtime.remove(id, chart, this.ctx(urn, opts));
+    await runtime.remove(id, toChartOutputs(urn, props), this.ctx(urn, opts));
   }
 }

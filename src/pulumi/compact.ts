@@ -5,7 +5,7 @@
  * updates (the dynamic provider prints to stdout) leave ephemeral lines out.
  */
 import { EngineEvent, formatEvent } from '../engine';
-import type { SyncPlan, TeardownPlan } from '../model';
+import type { SyncPlan } from '../model';
 
 export interface RenderedLine {
   line: string;
@@ -80,12 +80,4 @@ export function syncPlanSummary(plan: SyncPlan): string {
   const objects = tasks.length - hooks - prunes;
   const extra = [prunes ? `${prunes} to prune` : '', plan.syncFail.length ? `+${plan.syncFail.length} SyncFail on failure` : ''].filter(Boolean);
   return `sync plan: ${plural(plan.steps.length, 'step')}, ${plural(objects, 'object')}, ${plural(hooks, 'hook')}${extra.length ? ` (${extra.join(', ')})` : ''}`;
-}
-
-/** One line for a teardown plan. */
-export function teardownPlanSummary(plan: TeardownPlan): string {
-  const pre = plan.preDelete.flatMap((s) => s.tasks).length;
-  const post = plan.postDelete.flatMap((s) => s.tasks).length;
-  const del = plan.deleteWaves.reduce((n, w) => n + w.objects.length, 0);
-  return `teardown plan: ${plural(pre, 'PreDelete hook')}, ${plural(del, 'object')} to delete, ${plural(post, 'PostDelete hook')}${plan.kept.length ? `, ${plan.kept.length} kept` : ''}`;
 }

@@ -4,6 +4,9 @@
  * installed engine, not code frozen into the state.
  */
 import * as crypto from 'node:crypto';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { createKubeClient, describeRetries, EngineEvent, formatEvent, KubeClient, KubeconfigError, parseKubeconfig, SyncFailedError, SyncOptions } from '../engine';
 import { emptyChartProblem, manifestProblems } from '../manifests';
 import { formatKey } from '../model';
@@ -11,7 +14,7 @@ import { formatPlan, formatTeardownPlan, planSync } from '../plan';
 import type { AppRecordOptions } from '../runner/record';
 import { chartRetry } from './retry';
 import { entryId, prepareManifests, InventoryEntry, planTeardownWithInventory, stableStringify, syncManifests, teardownManifests } from '../runner';
-import { compactRenderer, syncPlanSummary, teardownPlanSummary } from './compact';
+import { compactRenderer, syncPlanSummary } from './compact';
 import { ChartInputs, ChartOutputs, summarizeHooks } from './inputs';
 
 /** Pulumi's marker for values unknown during preview. */
@@ -39,17 +42,34 @@ export interface RuntimeContext {
   /** Kubeconfig context (the native provider's configuration). */
   context?: string;
   /**
-   * Compact output: `check` prints no plan (the host shows it once, in preview), the operation
-   * prints a one-line plan summary instead of the table, and events are rendered by
-   * `compactRenderer` (status updates are `ephemeral`). Default false: every event, every plan.
+   * Compact output (default): the sync prints a one-line plan summary instead of the table (the
+   * table is shown once, before: by `check` for the dynamic provider, by preview for the native
+   * one), events are rendered by `compactRenderer` and status updates are `ephemeral`.
+   * `false`: every event as a line and every plan as a table.
    */
   compact?: boolean;
 }
 
 type Log = (line: string, opts?: { ephemeral?: boolean }) => void;
 
+/** Without a host logger (the dynamic provider), lines go to stdout, which Pulumi shows; status updates are left out. */
 function logger(app: string, ctx: RuntimeContext): Log {
-  return ctx.log ?? ((line) => process.stdout.write(`[${app}] ${line}\n`));
+  return ctx.log ?? ((line, opts) => (opts?.ephemeral ? undefined : process.stdout.write(`[${app}] ${line}\n`)));
+}
+
+/**
+ * True the first time this pulumi process (our parent: preview and update of one `pulumi up` run
+ * in the same one, in separate provider processes) asks to print this plan.
+ */
+function firstTimeInThisPulumiRun(what: string): boolean {
+  const key = crypto.createHash('sha256').update(`${process.ppid}\0${what}`).digest('hex').slice(0, 16);
+  const marker = path.join(os.tmpdir(), `sync-hooks-shown-${key}`);
+  try {
+    fs.writeFileSync(marker, String(process.ppid), { flag: 'wx' });
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function client(inputs: ChartInputs, ctx: RuntimeContext = {}): KubeClient {
@@ -59,7 +79,7 @@ function client(inputs: ChartInputs, ctx: RuntimeContext = {}): KubeClient {
 function engineOptions(inputs: ChartInputs, ctx: RuntimeContext = {}): SyncOptions {
   const t = inputs.timeouts ?? {};
   const log = logger(inputs.appName, ctx);
-  const render = ctx.compact ? compactRenderer() : (e: EngineEvent) => ({ line: formatEvent(e), ephemeral: false });
+  const render = ctx.compact === false ? (e: EngineEvent) => ({ line: formatEvent(e), ephemeral: false }) : compactRenderer();
   const sync = (t.sync ?? 1800) * 1000;
   return {
     onEvent: (e) => {
@@ -88,12 +108,17 @@ export async function check(olds: Partial<ChartInputs>, news: ChartInputs, ctx: 
   if (!hasUnknown(news.retry)) for (const reason of chartRetry(news.retry).problems) failures.push({ property: 'retry', reason: `SyncedChart ${news.appName}: ${reason}` });
   const kubeconfigProblem = checkKubeconfig(news.kubeconfig);
   if (kubeconfigProblem) failures.push({ property: '', reason: kubeconfigProblem });
-  // `pulumi preview` (and up) show what a new or changed chart will do, for up and for destroy.
-  const log = logger(news.appName, ctx);
-  if (!ctx.compact && failures.length === 0 && (!olds?.manifests || stableStringify(olds.manifests) !== stableStringify(news.manifests))) {
+  // The dynamic provider (no host logger) shows what a new or changed chart will do here, once per
+  // `pulumi up` (check runs in its preview and again in its update); the native provider in preview.
+  const changed = !olds?.manifests || stableStringify(olds.manifests) !== stableStringify(news.manifests);
+  if (!ctx.log && failures.length === 0 && changed) {
     const plan = planSync(manifests, { defaultNamespace: news.namespace, prune: false, createNamespace: news.createNamespace ?? false });
-    log(`plan for pulumi up (prunes are added against the last sync):\n${formatPlan(plan)}`);
-    log(`plan for pulumi destroy:\n${formatTeardownPlan(planTeardownWithInventory(manifests, [], news.namespace))}`);
+    const table = formatPlan(plan);
+    if (ctx.compact === false || firstTimeInThisPulumiRun(`${news.appName}\0${table}`)) {
+      const log = logger(news.appName, ctx);
+      log(`plan for pulumi up (prunes are added against the last sync):\n${table}`);
+      if (ctx.compact === false) log(`plan for pulumi destroy:\n${formatTeardownPlan(planTeardownWithInventory(manifests, [], news.namespace))}`);
+    }
   }
   return { inputs: news, failures };
 }
@@ -138,7 +163,7 @@ export function changedFields(olds: ChartOutputs, news: ChartInputs & { __provid
 
 export async function diff(_id: string, olds: ChartOutputs, news: ChartInputs & { __provider?: string }, ctx: RuntimeContext = {}) {
   const changed = changedFields(olds, news);
-  if (changed.length > 0) logger(news.appName, ctx)(`changed: ${changed.join(', ')}: the next pulumi up runs a sync`);
+  if (changed.length > 0 && !ctx.log && firstTimeInThisPulumiRun(`${news.appName}\0${changed.join()}`)) logger(news.appName, ctx)(`changed: ${changed.join(', ')}: the next pulumi up runs a sync`);
   return { changes: changed.length > 0, replaces: [], deleteBeforeReplace: false, stables: [] as string[] };
 }
 
@@ -176,7 +201,7 @@ async function sync(id: string, inputs: ChartInputs, previous: InventoryEntry[],
       record: recordOf(inputs, ctx),
       createNamespace: inputs.createNamespace ?? false,
       engine: engineOptions(inputs, ctx),
-      onPlan: (plan) => log(ctx.compact ? syncPlanSummary(plan) : `sync plan:\n${formatPlan(plan)}`),
+      onPlan: (plan) => log(ctx.compact === false ? `sync plan:\n${formatPlan(plan)}` : syncPlanSummary(plan)),
     });
     return outputs(inputs, inventory, summarizeHooks(result.hooks), 'Succeeded', started);
   } catch (e) {
@@ -230,7 +255,8 @@ export async function remove(_id: string, props: ChartOutputs, ctx: RuntimeConte
       namespace: props.namespace,
       record: recordOf(props, ctx),
       engine: engineOptions(props, ctx),
-      onPlan: (plan) => log(ctx.compact ? teardownPlanSummary(plan) : `teardown plan:\n${formatTeardownPlan(plan)}`),
+      // Destroy has no preview step where a provider could show this: the table, once, now.
+      onPlan: (plan) => log(`teardown plan:\n${formatTeardownPlan(plan)}`),
     });
   } finally {
     c.close?.();

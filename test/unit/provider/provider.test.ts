@@ -134,3 +134,8 @@ test('unknown manifests in preview: check passes them through, diff reports a ch
   expect(outs.objects).toBe(UNKNOWN);
   expect(logs).toEqual([]);
 });
+
+test('the application name in the cluster comes from the URN, as the dynamic resource derives it', async () => {
+  const { recordAppOfUrn } = await import('../../../src/provider/chart');
+  expect(recordAppOfUrn(URN)).toBe('shop-dev-shop');
+});
