@@ -89,8 +89,11 @@ async function runDelete(s: Session): Promise<number> {
   }
 }
 
+/** Flags of `delete` beyond those it shares with `sync` (session.ts COMMON_FLAGS). */
+export const DELETE_FLAGS: readonly string[] = [];
+
 export async function deleteCommand(args: ParsedArgs, io: CliIO, deps: EngineCmdDeps = {}): Promise<number> {
-  const s = await openSession('delete', args, io, deps);
+  const s = await openSession('delete', args, io, deps, DELETE_FLAGS);
   if (typeof s === 'number') return s;
   try {
     return await runDelete(s);

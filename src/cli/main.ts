@@ -1,36 +1,42 @@
 /** The `sync-hooks` command line. */
-import { parseArgs, UsageError } from './args';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { stringify as stringifyYaml } from 'yaml';
+import { flag, ParsedArgs, parseArgs, UsageError } from './args';
 import { clusterCommand, toolchainCommand } from './cluster-cmd';
+import { DELETE_FLAGS } from './delete-cmd';
 import { engineCommands } from './engine-cmd';
+import { PLAN_FLAGS } from './plan-cmd';
+import { COMMON_FLAGS } from './session';
+import { CommandSpec, commandHelp, commandSpec, defineCommand } from './spec';
+import { SYNC_FLAGS } from './sync-cmd';
 
 export const USAGE = `sync-hooks — Argo CD sync hooks for Pulumi and any Kubernetes cluster
 
-usage:
-  sync-hooks plan   -f <file|dir> [-f ...] [--teardown] [--namespace ns] [--json]
-      show the phase/wave plan of a sync (--teardown: of a delete); no cluster needed
-  sync-hooks sync   -f <file|dir> [-f ...] [--namespace ns] [--name app] [--no-prune]
-                    [--timeout 30m] [--hook-timeout 10m] [--restart] [--lock-ttl 60s] [--json]
-                    [--create-namespace]
-                    [--retry-limit n [--retry-backoff-duration 5s] [--retry-backoff-factor 2]
-                     [--retry-backoff-max-duration 3m]]
-      run PreSync → Sync (waves) → PostSync, SyncFail on failure; prune what the last sync applied;
-      without --namespace, objects without one go to the kubeconfig context's namespace, else default
-  sync-hooks delete -f <file|dir> [-f ...] [--namespace ns] [--name app] [--json]
-      run PreDelete → delete (reverse waves) → PostDelete; also deletes what the inventory lists
-  sync-hooks cluster up|down|status [--json]    the embedded local control plane
-  sync-hooks toolchain [--status] [--yaml] [--json]
-      build/check the cached binaries (pulumi, kube-*, etcd, kwok; --yaml: pulumi-language-yaml) and
-      the bin dir holding pulumi, its language hosts and pulumi-resource-sync-hooks
+usage: sync-hooks <command> [flags]      (sync-hooks <command> --help for its flags)
 
-sync and delete also take --kubeconfig <file> (default $KUBECONFIG, else the embedded cluster
-when it is up) and --inventory-namespace <ns> (default "default"): the inventory is the ConfigMap
-sync-hooks-inventory-<app>, <app> from --name or the first -f path. Ctrl-C cancels (SyncFail
-runs); a second Ctrl-C exits. Exit codes: 0 ok, 1 failed, 2 bad flags or input, 130 cancelled.
+commands:
+  plan        show the phase/wave plan of a sync (--teardown: of a delete); no cluster needed
+  sync        PreSync → Sync (waves) → PostSync, SyncFail on failure; prune what the last sync applied
+  delete      PreDelete → delete (reverse waves) → PostDelete; also deletes what the inventory lists
+  cluster     up|down|status: the embedded local control plane
+  toolchain   build (once) or check the cached binaries (pulumi, kube-*, etcd, kwok)
 
-One operation per app at a time (Lease sync-hooks-lock-<app>; --lock-ttl 60s: a holder silent
-that long is taken over). The operation record (ConfigMap sync-hooks-op-<app>) lets a re-run after
-a crash continue: the same manifests resume the interrupted sync or delete (completed hooks are
-not re-run); --restart starts over instead.`;
+global flags: -h, --help; -V, --version
+Structured output: -o json|yaml|table (--json = -o json). No colour codes are ever written.
+Exit codes: 0 ok, 1 failed, 2 bad flags or input (nothing written), 130 cancelled.`;
+
+/** What `sync --help` and `delete --help` add below the flags. */
+const ENGINE_DETAILS = `The cluster: --kubeconfig, else $KUBECONFIG, else the embedded cluster when it is up (never a
+silent ~/.kube/config); --context picks a context of that kubeconfig. Without --namespace, objects
+without one go to the context's namespace, else default (as kubectl).
+
+The inventory (ConfigMap sync-hooks-inventory-<app>), the operation record (ConfigMap
+sync-hooks-op-<app>) and the lock (Lease sync-hooks-lock-<app>) live in --inventory-namespace;
+<app> is --name or the first -f path. One operation per app at a time: a second one fails at once
+naming the holder; a holder silent for --lock-ttl is taken over. A re-run after a crash with the
+same manifests resumes (completed hooks are not re-run); --restart starts over.
+Ctrl-C cancels (running hooks terminated, SyncFail runs); a second Ctrl-C exits.`;
 
 type Out = (s: string) => void;
 type Command = (sub: string | undefined, args: ReturnType<typeof parseArgs>, out: Out) => Promise<number>;
@@ -41,22 +47,108 @@ const commands: Record<string, Command> = {
   toolchain: (_sub, args, out) => toolchainCommand(args, out),
 };
 
-/** Registers (or replaces) a command. */
-export function registerCommand(name: string, fn: Command): void {
+defineCommand('plan', {
+  summary: 'show the phase/wave plan of a sync (--teardown: of a delete); no cluster needed',
+  usage: ['plan -f <file|dir> [-f ...] [--teardown] [--namespace ns] [-o json|yaml|table]'],
+  flags: () => PLAN_FLAGS,
+  structured: true,
+});
+defineCommand('sync', {
+  summary: 'PreSync → Sync (waves) → PostSync, SyncFail on failure; prune what the last sync applied',
+  usage: ['sync -f <file|dir> [-f ...] [--name app] [--namespace ns] [flags]'],
+  flags: () => [...COMMON_FLAGS, ...SYNC_FLAGS],
+  structured: true,
+  details: ENGINE_DETAILS,
+});
+defineCommand('delete', {
+  summary: 'PreDelete → delete (reverse waves) → PostDelete; also deletes what the inventory lists',
+  usage: ['delete -f <file|dir> [-f ...] [--name app] [--namespace ns] [flags]'],
+  flags: () => [...COMMON_FLAGS, ...DELETE_FLAGS],
+  structured: true,
+  details: ENGINE_DETAILS,
+});
+defineCommand('cluster', {
+  summary: 'the embedded local control plane (etcd, kube-apiserver, controller-manager, scheduler, kwok)',
+  usage: ['cluster up [-o json]', 'cluster status [-o json]', 'cluster down [--keep-data] [-o json]'],
+  flags: () => ['keep-data'],
+  subcommands: ['up', 'down', 'status'],
+  structured: true,
+});
+defineCommand('toolchain', {
+  summary: 'build (once) or check the cached binaries: pulumi and its language hosts, kube-*, etcd, kwok',
+  usage: ['toolchain [--status] [--yaml] [-o json]'],
+  flags: () => ['status', 'yaml'],
+  structured: true,
+});
+
+/** Registers (or replaces) a command, with its spec for parsing and help. */
+export function registerCommand(name: string, fn: Command, spec?: CommandSpec): void {
   commands[name] = fn;
+  if (spec) defineCommand(name, spec);
+}
+
+/** The package version (`sync-hooks --version`). */
+export function version(): string {
+  const pkg = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+const OUTPUTS = ['json', 'yaml', 'table'];
+
+/** `-o yaml`: the command prints JSON (as for -o json); it is re-rendered as YAML at the end. */
+function outputFor(args: ParsedArgs, out: Out): { out: Out; flush: () => void } {
+  const o = flag(args, 'output');
+  if (o !== undefined && !OUTPUTS.includes(o)) throw new UsageError(`-o/--output must be one of ${OUTPUTS.join(', ')} (got "${o}")`);
+  if (o === 'json' || o === 'yaml') args.flags.set('json', ['true']);
+  if (o === 'table') args.flags.delete('json');
+  if (o !== 'yaml') return { out, flush: () => undefined };
+  const lines: string[] = [];
+  return {
+    out: (s) => lines.push(s),
+    flush: () => {
+      const text = lines.join('\n');
+      if (!text) return;
+      try {
+        out(stringifyYaml(JSON.parse(text)).trimEnd());
+      } catch {
+        out(text);
+      }
+    },
+  };
 }
 
 export async function main(argv: string[], out: Out = (s) => process.stdout.write(s + '\n')): Promise<number> {
   try {
+    if (argv[0] === '--version' || argv[0] === '-V') {
+      out(`sync-hooks ${version()}`);
+      return 0;
+    }
+    if (argv.length === 0) {
+      process.stderr.write(`${USAGE}\n`);
+      return 2;
+    }
+    if (argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') {
+      const topic = argv[1] && commandSpec(argv[1]);
+      out(topic ? commandHelp(argv[1], topic) : USAGE);
+      return 0;
+    }
     const args = parseArgs(argv);
     const [cmd, sub] = args.positional;
-    if (!cmd || cmd === 'help' || args.flags.has('help')) {
-      out(USAGE);
-      return cmd ? 0 : 2;
-    }
     const fn = commands[cmd];
-    if (!fn) throw new UsageError(`unknown command "${cmd}"\n\n${USAGE}`);
-    return await fn(sub, args, out);
+    if (!fn) throw new UsageError(`unknown command "${cmd}" (commands: ${Object.keys(commands).join(', ')}; see \`sync-hooks --help\`)`);
+    const spec = commandSpec(cmd);
+    if (args.flags.has('help')) {
+      out(spec ? commandHelp(cmd, spec) : USAGE);
+      return 0;
+    }
+    if (spec?.subcommands && (!sub || !spec.subcommands.includes(sub))) {
+      throw new UsageError(`${cmd}: ${sub ? `unknown subcommand "${sub}"` : 'give a subcommand'} (${spec.subcommands.join(', ')}; see \`sync-hooks ${cmd} --help\`)`);
+    }
+    if (spec?.subcommands && args.positional.length > 2) throw new UsageError(`${cmd} ${sub}: unexpected argument "${args.positional[2]}"`);
+    const o = outputFor(args, out);
+    const code = await fn(sub, args, o.out);
+    o.flush();
+    return code;
   } catch (e) {
     if (e instanceof UsageError) {
       process.stderr.write(`sync-hooks: ${e.message}\n`);
@@ -66,4 +158,3 @@ export async function main(argv: string[], out: Out = (s) => process.stdout.writ
     return 1;
   }
 }
-

@@ -31,9 +31,9 @@ function readKubeconfig(file: string): any {
  * The current context's namespace across kubeconfig files merged as kubectl merges them (the first
  * file that sets `current-context` wins; the first file defining that context wins).
  */
-export function contextNamespace(files: readonly string[]): { context?: string; namespace?: string } {
+export function contextNamespace(files: readonly string[], chosen?: string): { context?: string; namespace?: string } {
   const configs = files.map(readKubeconfig).filter((k) => k && typeof k === 'object');
-  const context: string | undefined = configs.map((k) => k['current-context']).find((c) => typeof c === 'string' && c !== '');
+  const context: string | undefined = chosen ?? configs.map((k) => k['current-context']).find((c) => typeof c === 'string' && c !== '');
   if (!context) return {};
   const def = configs.flatMap((k) => (Array.isArray(k.contexts) ? k.contexts : [])).find((c: any) => c?.name === context);
   const ns = def?.context?.namespace;
@@ -50,7 +50,7 @@ export function kubeconfigFiles(target: ClusterTarget | undefined, env: NodeJS.P
 /** `--namespace` if given, else the kubeconfig context's namespace, else `default`. */
 export function resolveDefaultNamespace(flag: string | undefined, target: ClusterTarget | undefined, env: NodeJS.ProcessEnv = process.env): DefaultNamespace {
   if (flag) return { name: flag, source: '--namespace' };
-  const { context, namespace } = contextNamespace(kubeconfigFiles(target, env));
+  const { context, namespace } = contextNamespace(kubeconfigFiles(target, env), target?.context);
   if (namespace) return { name: namespace, source: `the namespace of kubeconfig context ${context}` };
   const why = context ? `kubeconfig context ${context} sets no namespace` : 'no kubeconfig context';
   return { name: KUBECTL_DEFAULT_NAMESPACE, source: `kubectl's default: no --namespace and ${why}` };

@@ -3,9 +3,12 @@ import * as path from 'node:path';
 import { isValidAppName, sanitizeAppName } from '../runner/inventory-store';
 import { bool, flag, flagAll, ParsedArgs, UsageError } from './args';
 
+/** Taken by every command that prints structured output (main handles them). */
+const UNIVERSAL = ['help', 'output'];
+
 /** Rejects flags the command does not know and positional words after the command. */
 export function checkFlags(cmd: string, args: ParsedArgs, allowed: readonly string[]): void {
-  const unknown = [...args.flags.keys()].filter((k) => !allowed.includes(k));
+  const unknown = [...args.flags.keys()].filter((k) => !allowed.includes(k) && !UNIVERSAL.includes(k));
   if (unknown.length) {
     throw new UsageError(`${cmd}: unknown flag${unknown.length === 1 ? '' : 's'} ${unknown.map((k) => `--${k}`).join(', ')} (allowed: ${allowed.map((k) => `--${k}`).join(', ')})`);
   }
@@ -87,6 +90,8 @@ export function appName(args: ParsedArgs, paths: readonly string[]): AppName {
   return { name, from: `-f ${paths[0]}` };
 }
 
+/** JSON output: `--json`, `-o json`, or `-o yaml` (main re-renders the JSON). */
 export function jsonFlag(args: ParsedArgs): boolean {
-  return bool(args, 'json');
+  const o = flag(args, 'output');
+  return bool(args, 'json') || o === 'json' || o === 'yaml';
 }

@@ -54,7 +54,7 @@ export interface Session {
   deps: EngineCmdDeps;
 }
 
-export const COMMON_FLAGS = ['file', 'namespace', 'name', 'inventory-namespace', 'kubeconfig', 'timeout', 'hook-timeout', 'json', 'restart', 'lock-ttl'];
+export const COMMON_FLAGS = ['file', 'namespace', 'name', 'inventory-namespace', 'kubeconfig', 'context', 'timeout', 'hook-timeout', 'json', 'restart', 'lock-ttl'];
 
 function describePrevious(s: Session): string {
   const where = describeInventory(s.app.name, s.inventoryNamespace);
@@ -94,12 +94,20 @@ export async function openSession(
     if (code !== undefined) return code;
     throw e;
   }
-  const target = await (deps.resolveCluster ?? resolveCluster)(stringFlag(args, 'kubeconfig'));
+  const context = stringFlag(args, 'context');
+  const resolved = await (deps.resolveCluster ?? resolveCluster)(stringFlag(args, 'kubeconfig'));
+  const target: ClusterTarget = context === undefined ? resolved : { ...resolved, context, description: `${resolved.description}, with --context ${context}` };
   io.err(`[sync-hooks] ${target.description}`);
   const defaultNamespace = resolveDefaultNamespace(namespaceFlag, target);
   const namespace = defaultNamespace.name;
   if (!namespaceFlag && usesDefaultNamespace(manifests)) io.err(`[sync-hooks] ${describeDefaultNamespace(defaultNamespace)}`);
-  const client = (deps.createClient ?? ((t: ClusterTarget) => createKubeClient(t.kubeconfig)))(target);
+  let client: KubeClient;
+  try {
+    client = (deps.createClient ?? ((t: ClusterTarget) => createKubeClient(t.kubeconfig, t.context)))(target);
+  } catch (e) {
+    if (context !== undefined && /context/.test((e as Error).message)) throw new UsageError(`--context ${context}: ${(e as Error).message}`);
+    throw e;
+  }
   const session: Session = { operation, io, json, paths, namespace, defaultNamespace, app, inventoryNamespace, manifests, target, client, timeoutMs, hookTimeoutMs, restart, lockTtlMs, deps };
   try {
     session.previous = await readInventory(client, app.name, inventoryNamespace);

@@ -200,10 +200,13 @@ async function runSync(s: Session, prune: boolean, policy: { createNamespace: bo
   }
 }
 
+/** Flags of `sync` beyond those it shares with `delete` (session.ts COMMON_FLAGS). */
+export const SYNC_FLAGS = ['no-prune', ...SYNC_POLICY_FLAGS];
+
 export async function syncCommand(args: ParsedArgs, io: CliIO, deps: EngineCmdDeps = {}): Promise<number> {
   // Bad retry flags are usage errors before the cluster is contacted.
   const policy = { createNamespace: createNamespaceFlag(args), retry: retryFlags(args) };
-  const s = await openSession('sync', args, io, deps, ['no-prune', ...SYNC_POLICY_FLAGS]);
+  const s = await openSession('sync', args, io, deps, SYNC_FLAGS);
   if (typeof s === 'number') return s;
   try {
     return await runSync(s, !bool(args, 'no-prune'), policy);

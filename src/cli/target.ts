@@ -13,6 +13,8 @@ export interface ClusterTarget {
   /** Kubeconfig file for `createKubeClient`; undefined: client-node's default loading (`$KUBECONFIG` with several files). */
   kubeconfig?: string;
   source: 'flag' | 'env' | 'embedded';
+  /** `--context`: the kubeconfig context to use instead of its current-context. */
+  context?: string;
   /** One line for stderr: which cluster, from where. */
   description: string;
 }

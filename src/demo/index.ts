@@ -13,7 +13,9 @@ import { HookSummary } from '../pulumi/inputs';
 import { engineLines, hookTable } from './timeline';
 
 const say = (s = '') => process.stdout.write(s + '\n');
-const title = (s: string) => say(`\n\x1b[1m== ${s}\x1b[0m`);
+// Bold titles only on a terminal, and never with NO_COLOR (https://no-color.org).
+const bold = process.stdout.isTTY && !process.env.NO_COLOR;
+const title = (s: string) => say(bold ? `\n\x1b[1m== ${s}\x1b[0m` : `\n== ${s}`);
 
 function onEvent(sink: string[]) {
   return (e: automation.EngineEvent) => {

@@ -4,6 +4,8 @@ import * as path from 'node:path';
 import { main } from '../../../src/cli/main';
 import { UsageError } from '../../../src/cli/args';
 import { appName, checkFlags, parseDuration } from '../../../src/cli/options';
+import { commandSpec, flagsOf, FLAGS } from '../../../src/cli/spec';
+import { parse as parseYaml } from 'yaml';
 import { resolveCluster } from '../../../src/cli/target';
 import { ClusterStatus } from '../../../src/localcluster';
 import { args, fixture, withStderr } from './_helpers';
@@ -21,16 +23,20 @@ describe('parseArgs for the engine commands', () => {
 });
 
 describe('checkFlags', () => {
-  test('unknown flags are named with the allowed ones', () => {
-    expect(() => checkFlags('plan', args(['plan', '-f', 'x', '--prune', 'all']), ['file', 'json'])).toThrow(
-      new UsageError('plan: unknown flag --prune (allowed: --file, --json)'),
-    );
+  test('unknown flags are named, with where to look', () => {
+    expect(() => args(['plan', '-f', 'x', '--prune', 'all'])).toThrow(new UsageError('plan: unknown flag --prune (see `sync-hooks plan --help`)'));
   });
   test('positional words after the command are rejected', () => {
     expect(() => checkFlags('sync', args(['sync', 'app.yaml']), ['file'])).toThrow('sync: unexpected argument "app.yaml" (give manifests with -f <file|dir>)');
   });
   test('boolean flags reject a value', () => {
-    expect(() => checkFlags('plan', args(['plan', '--json=yes']), ['json'])).toThrow('--json takes no value (got "yes")');
+    expect(() => args(['plan', '--json=yes'])).toThrow('plan: --json takes no value (see `sync-hooks plan --help`)');
+  });
+  test('a flag of another command is unknown here', () => {
+    expect(() => args(['delete', '-f', 'x', '--no-prune'])).toThrow('delete: unknown flag --no-prune');
+  });
+  test('a value missing at the end', () => {
+    expect(() => args(['sync', '-f'])).toThrow('sync: --file needs a value');
   });
 });
 
@@ -118,7 +124,77 @@ describe('main', () => {
   test('plan, sync and delete are registered and listed in the usage', async () => {
     const r = await run(['help']);
     expect(r.code).toBe(0);
-    for (const c of ['plan', 'sync', 'delete']) expect(r.out).toContain(`sync-hooks ${c}`);
+    for (const c of ['plan', 'sync', 'delete', 'cluster', 'toolchain']) expect(r.out).toMatch(new RegExp(`^  ${c} `, 'm'));
+  });
+  test.each([['--help'], ['-h']])('%s: the usage on stdout, exit 0', async (f) => {
+    const r = await run([f]);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('usage: sync-hooks <command>');
+    expect(r.stderr).toBe('');
+  });
+  test('no arguments: the usage on stderr, exit 2', async () => {
+    const r = await run([]);
+    expect(r.code).toBe(2);
+    expect(r.out).toBe('');
+    expect(r.stderr).toContain('usage: sync-hooks <command>');
+  });
+  test.each([['--version'], ['-V']])('%s prints the package version', async (f) => {
+    const r = await run([f]);
+    expect(r.code).toBe(0);
+    expect(r.out).toBe(`sync-hooks ${require('../../../package.json').version}`);
+  });
+  test.each(['plan', 'sync', 'delete', 'cluster', 'toolchain'])('%s has its own help, listing every flag it accepts', async (cmd) => {
+    for (const argv of [[cmd, '--help'], [cmd, '-h'], ['help', cmd]]) {
+      const r = await run(argv);
+      expect(r.code).toBe(0);
+      expect(r.out).toMatch(new RegExp(`^sync-hooks ${cmd}: `));
+      expect(r.out).toContain('-h, --help');
+    }
+    const help = (await run([cmd, '--help'])).out;
+    const spec = commandSpec(cmd)!;
+    for (const f of flagsOf(spec)) expect(help).toContain(`--${f}`);
+  });
+  test('every flag a command takes is declared with a type and help', () => {
+    for (const cmd of ['plan', 'sync', 'delete', 'cluster', 'toolchain']) {
+      for (const f of flagsOf(commandSpec(cmd)!)) expect(FLAGS[f]?.help).toBeTruthy();
+    }
+  });
+  test.each([
+    [['sync', '-f', 'x', '--bogus'], 'sync: unknown flag --bogus'],
+    [['delete', '-f', 'x', '--teardown'], 'delete: unknown flag --teardown'],
+    [['plan', '-f', 'x', '--kubeconfig', 'k'], 'plan: unknown flag --kubeconfig'],
+    [['cluster', 'status', '--fast'], 'cluster: unknown flag --fast'],
+    [['toolchain', '--force'], 'toolchain: unknown flag --force'],
+    [['cluster'], 'cluster: give a subcommand (up, down, status'],
+    [['cluster', 'sideways'], 'cluster: unknown subcommand "sideways"'],
+    [['plan', '-f', 'x', '-o', 'xml'], '-o/--output must be one of json, yaml, table (got "xml")'],
+    [['frobnicate'], 'unknown command "frobnicate"'],
+  ])('%j: a usage error on stderr, exit 2', async (argv, message) => {
+    const r = await run(argv);
+    expect(r.code).toBe(2);
+    expect(r.out).toBe('');
+    expect(r.stderr).toContain(`sync-hooks: ${message}`);
+  });
+  test('-o yaml and -o json render the same plan', async () => {
+    const json = await run(['plan', '-f', fixture('shop'), '-o', 'json']);
+    const yaml = await run(['plan', '-f', fixture('shop'), '-o', 'yaml']);
+    const alias = await run(['plan', '-f', fixture('shop'), '--json']);
+    expect(json.code).toBe(0);
+    expect(yaml.code).toBe(0);
+    expect(alias.out).toBe(json.out);
+    expect(parseYaml(yaml.out)).toEqual(JSON.parse(json.out));
+    expect(yaml.out).not.toMatch(/^\{/);
+  });
+  test('-o table is the default human output', async () => {
+    const table = await run(['plan', '-f', fixture('shop'), '-o', 'table']);
+    const plain = await run(['plan', '-f', fixture('shop')]);
+    expect(table.out).toBe(plain.out);
+  });
+  test('no escape codes in any output', async () => {
+    for (const argv of [['--help'], ['sync', '--help'], ['plan', '-f', fixture('shop')], ['plan', '-f', fixture('shop'), '--teardown']]) {
+      const r = await run(argv);
+      expect(r.out + r.stderr).not.toContain(String.fromCharCode(27));
+    }
   });
   test('sync without -f: exit 2', async () => {
     const r = await run(['sync']);
@@ -134,5 +210,29 @@ describe('main', () => {
     const r = await run(['delete', '-f', fixture('shop'), '--kubeconfig', '/does/not/exist']);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('kubeconfig /does/not/exist does not exist');
+  });
+  test('--context picks the kubeconfig context (and its namespace); an unknown one is a usage error', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ctx-'));
+    try {
+      const kc = path.join(dir, 'kubeconfig');
+      const cluster = (name: string) => ({ name, cluster: { server: 'https://127.0.0.1:1' } });
+      const context = (name: string, namespace: string) => ({ name, context: { cluster: 'c', user: 'u', namespace } });
+      fs.writeFileSync(
+        kc,
+        JSON.stringify({ apiVersion: 'v1', kind: 'Config', clusters: [cluster('c')], users: [{ name: 'u', user: { token: 't' } }], contexts: [context('a', 'alpha'), context('b', 'beta')], 'current-context': 'a' }),
+      );
+      const cm = path.join(dir, 'cm.yaml');
+      fs.writeFileSync(cm, 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n');
+      const b = await run(['plan', '-f', cm]);
+      expect(b.code).toBe(0);
+      const withB = await run(['sync', '-f', cm, '--kubeconfig', kc, '--context', 'b', '--timeout', '2s']);
+      expect(withB.stderr).toContain(', with --context b');
+      expect(withB.stderr).toContain('go to namespace beta (the namespace of kubeconfig context b)');
+      const nope = await run(['sync', '-f', cm, '--kubeconfig', kc, '--context', 'nope']);
+      expect(nope.code).toBe(2);
+      expect(nope.stderr).toContain('sync-hooks: --context nope: kubeconfig has no context "nope"');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
