@@ -25,3 +25,5 @@ export const CRD_ESTABLISHED_TIMEOUT_MS = 30_000;
 export const CLEANUP_TIMEOUT_MS = 2 * 60_000;
 /** Longest failure message put into the SyncFail env var. */
 export const MAX_ENV_MESSAGE_LENGTH = 4_000;
+/** A heartbeat at least this often while the engine waits (per phase and wave). */
+export const DEFAULT_HEARTBEAT_INTERVAL_MS = 15_000;

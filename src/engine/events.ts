@@ -33,6 +33,22 @@ interface About {
   object: string;
 }
 
+/** One thing a heartbeat says the engine is waiting for. */
+export interface HeartbeatItem {
+  /** `group/Kind/namespace/name` */
+  key: string;
+  /** `Kind namespace/name` */
+  object: string;
+  /** A hook to complete, an object to become healthy (the wave gate), or to be deleted. */
+  until: 'complete' | 'healthy' | 'deleted';
+  /** The object's latest status message. */
+  message?: string;
+  /** How long this wait has lasted so far. */
+  waitedMs: number;
+  /** ISO time the wait fails: its own deadline or the operation's, whichever is earlier. */
+  deadline?: string;
+}
+
 export type EngineEventBody =
   | { type: 'operation.started'; operation: 'sync' | 'teardown'; steps: number; resumed?: string }
   | { type: 'operation.succeeded'; operation: 'sync' | 'teardown'; durationMs: number }
@@ -53,7 +69,9 @@ export type EngineEventBody =
   | ({ type: 'hook.terminated'; durationMs: number } & Where & About)
   | { type: 'syncfail.started'; reason: FailureReason; failedPhase: EnginePhase; failedObject?: string; message: string; hooks: number }
   | { type: 'syncfail.finished'; status: 'Succeeded' | 'Failed'; durationMs: number; message?: string }
-  | { type: 'warning'; message: string; key?: string };
+  | { type: 'warning'; message: string; key?: string }
+  /** While waiting, at least every `heartbeatIntervalMs` per (phase, wave): what for, how long so far, until when. */
+  | ({ type: 'heartbeat'; waitedMs: number; deadline?: string; deadlineInMs?: number; waitingFor: HeartbeatItem[] } & Partial<Where>);
 
 export type EngineEvent = EngineEventBody & {
   /** ISO-8601 time the event happened. */
@@ -116,7 +134,26 @@ function body(e: EngineEventBody): string {
       return `SyncFail ${e.status === 'Succeeded' ? 'finished' : 'FAILED'} in ${secs(e.durationMs)}${e.message ? `: ${e.message}` : ''}`;
     case 'warning':
       return `warning: ${e.message}`;
+    case 'heartbeat':
+      return `${where(e)}still waiting after ${secs(e.waitedMs)} for ${heartbeatSubjects(e.waitingFor)}${
+        e.deadline !== undefined && e.deadlineInMs !== undefined ? `; deadline in ${duration(e.deadlineInMs)} (${e.deadline.slice(11, 19)} UTC)` : ''
+      }`;
   }
+}
+
+/** `9m15s`, `45s`, `1h02m`: a coarse duration for deadlines. */
+function duration(ms: number): string {
+  const t = Math.max(0, Math.round(ms / 1000));
+  if (t < 60) return `${t}s`;
+  if (t < 3600) return `${Math.floor(t / 60)}m${String(t % 60).padStart(2, '0')}s`;
+  return `${Math.floor(t / 3600)}h${String(Math.floor((t % 3600) / 60)).padStart(2, '0')}m`;
+}
+
+const UNTIL = { complete: 'to complete', healthy: 'to become healthy', deleted: 'to be deleted' } as const;
+
+function heartbeatSubjects(items: readonly HeartbeatItem[]): string {
+  const shown = items.slice(0, 3).map((i) => `${i.until === 'complete' ? 'hook ' : ''}${i.object} ${UNTIL[i.until]}${i.message ? ` (${i.message})` : ''}`);
+  return `${shown.join(', ')}${items.length > 3 ? ` and ${items.length - 3} more` : ''}`;
 }
 
 /** One line for a terminal or a log: `+1.2s PreSync wave 0: hook Job shop/migrate succeeded (1.1s)`. */

@@ -153,7 +153,11 @@ export async function prepareHooks(op: Operation, tasks: PlanTask[], signal: Abo
           if (deletesBeforeCreation(task)) {
             const t0 = Date.now();
             await op.client.delete(ref, { propagationPolicy: 'Foreground' });
-            await waitGone(op, ref, live.metadata.uid, { signal, deadlineAt: Date.now() + hookTimeoutMs(op, obj) });
+            await waitGone(op, ref, live.metadata.uid, {
+              signal,
+              deadlineAt: Date.now() + hookTimeoutMs(op, obj),
+              subject: { ...where, key: refId(ref), object: describeRef(ref), until: 'deleted' },
+            });
             for (const h of op.hooks) if (refId(h.ref) === refId(ref)) h.deleted = true;
             op.emit({ type: 'object.deleted', reason: 'BeforeHookCreation', ...where, key: refId(ref), object: describeRef(ref), durationMs: Date.now() - t0 });
           }
@@ -267,7 +271,12 @@ export async function awaitHook(op: Operation, run: HookRun, signal: AbortSignal
         live = obj;
         return s.state === 'Running' ? { done: false, message: s.message } : { done: true, value: s };
       },
-      { signal, deadlineAt: run.deadlineAt, onProgress: (m) => op.emit({ type: 'object.waiting', phase: run.phase, wave: run.wave, key: run.key, object: run.object, message: m }) },
+      {
+        signal,
+        deadlineAt: run.deadlineAt,
+        onProgress: (m) => op.emit({ type: 'object.waiting', phase: run.phase, wave: run.wave, key: run.key, object: run.object, message: m }),
+        subject: { phase: run.phase, wave: run.wave, key: run.key, object: run.object, until: 'complete' },
+      },
     );
     ok = verdict.state === 'Succeeded';
     message = verdict.message;
@@ -310,7 +319,11 @@ async function removeHook(op: Operation, run: HookRun, reason: 'HookSucceeded' |
   try {
     await releaseFinalizer(op, run);
     await op.client.delete(run.ref, { propagationPolicy: 'Foreground' });
-    await waitGone(op, run.ref, run.uid, { signal: new AbortController().signal, deadlineAt: Date.now() + CLEANUP_TIMEOUT_MS });
+    await waitGone(op, run.ref, run.uid, {
+      signal: new AbortController().signal,
+      deadlineAt: Date.now() + CLEANUP_TIMEOUT_MS,
+      subject: { phase: run.phase, wave: run.wave, key: run.key, object: run.object, until: 'deleted' },
+    });
     run.deleted = true;
     await recordHookRun(op, run);
     if (reason !== 'terminate') op.emit({ type: 'object.deleted', reason, phase: run.phase, wave: run.wave, key: run.key, object: run.object, durationMs: Date.now() - t0 });

@@ -7,6 +7,7 @@ import { DeletePolicy, KubeObject, PlanTask, ResourceKey, formatKey } from '../m
 import { KubeClient, ObjectRef } from './client';
 import {
   DEFAULT_CONCURRENCY,
+  DEFAULT_HEARTBEAT_INTERVAL_MS,
   DEFAULT_HOOK_DEADLINE_GRACE_MS,
   DEFAULT_HOOK_TIMEOUT_MS,
   DEFAULT_LOG_TAIL_LINES,
@@ -18,7 +19,8 @@ import { EngineEvent, EngineEventBody, EnginePhase } from './events';
 import { withOwnership } from './ownership';
 import { OperationRecorder, RecordedObject, decide } from './record';
 import { EngineOptions, FailureDetails, HookResult, HookStatus } from './types';
-import { WaitContext } from './wait';
+import { Heartbeats } from './heartbeat';
+import { WaitContext, WaitSubject, WaitTracker } from './wait';
 import { WatchHub } from './watch-hub';
 
 /** One hook instance created by this operation. */
@@ -54,6 +56,7 @@ export function planHash(objects: unknown): string {
 
 export class Operation implements WaitContext {
   readonly hub: WatchHub;
+  private readonly heartbeats: Heartbeats;
   readonly id: string;
   /** The application's operation record (and lock), when the caller keeps one. */
   readonly recorder?: OperationRecorder;
@@ -115,7 +118,13 @@ export class Operation implements WaitContext {
       pollIntervalMs: opts.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS,
       resyncIntervalMs: opts.resyncIntervalMs ?? DEFAULT_RESYNC_INTERVAL_MS,
       logTailLines: opts.logTailLines ?? DEFAULT_LOG_TAIL_LINES,
+      heartbeatIntervalMs: opts.heartbeatIntervalMs ?? DEFAULT_HEARTBEAT_INTERVAL_MS,
     };
+    this.heartbeats = new Heartbeats(this.o.heartbeatIntervalMs, {
+      emit: (beat) => this.emit({ type: 'heartbeat', ...beat }),
+      // SyncFail runs under its own budget, after the operation's deadline may have passed.
+      operationDeadline: (phase) => (phase !== 'SyncFail' && Number.isFinite(this.o.timeoutMs) ? this.startedAtMs + this.o.timeoutMs : undefined),
+    });
     this.pollIntervalMs = this.o.pollIntervalMs;
     this.resyncIntervalMs = this.o.resyncIntervalMs;
     this.hub = new WatchHub(client, this.o.pollIntervalMs);
@@ -138,8 +147,14 @@ export class Operation implements WaitContext {
     return this.opts.signal?.aborted ?? false;
   }
 
+  /** Heartbeats while a wait lasts (WaitContext). */
+  track(subject: WaitSubject, deadlineAt?: number): WaitTracker {
+    return this.heartbeats.track(subject, deadlineAt);
+  }
+
   dispose(): void {
     if (this.timer) clearTimeout(this.timer);
+    this.heartbeats.close();
     this.opts.signal?.removeEventListener('abort', this.onUserAbort);
     this.hub.close();
   }

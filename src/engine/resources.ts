@@ -57,6 +57,7 @@ export async function deleteAndWait(
         op.waitingOn.set(about.object, m);
         op.emit({ type: 'object.waiting', ...where, ...about, message: m });
       },
+      subject: { ...where, ...about, until: 'deleted' },
     });
     op.waitingOn.delete(about.object);
   } catch (err) {
@@ -84,7 +85,7 @@ export async function awaitResource(op: Operation, a: Applied, signal: AbortSign
       const s = resourceState(obj, a.generation);
       return s.state === 'Running' ? { done: false, message: s.message } : { done: true, value: s };
     },
-    { signal, onProgress: (m) => op.emit({ type: 'object.waiting', ...about, message: m }) },
+    { signal, onProgress: (m) => op.emit({ type: 'object.waiting', ...about, message: m }), subject: { ...about, until: 'healthy' } },
   );
   if (outcome.state === 'Succeeded') {
     op.emit({ type: 'object.ready', ...about, durationMs: Date.now() - a.at });

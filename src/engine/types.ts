@@ -35,6 +35,11 @@ export interface EngineOptions {
   /** Lines of a failed hook's logs kept in the error. 0 skips log reads. Default 50. */
   logTailLines?: number;
   /**
+   * While the engine waits (a hook, the wave gate, a deletion), a `heartbeat` event at least this
+   * often per (phase, wave): what it waits for, for how long, and the deadline. 0 disables. Default 15 s.
+   */
+  heartbeatIntervalMs?: number;
+  /**
    * The application's operation record (opened with its lock by the runner): every object is
    * recorded before it is written and marked with the app's label, hook runs and the step reached
    * are recorded as they happen, and an interrupted operation of the same `revision` is continued.

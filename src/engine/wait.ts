@@ -5,6 +5,7 @@
  */
 import { KubeObject } from '../model';
 import { KubeClient, ObjectRef } from './client';
+import type { EnginePhase } from './events';
 import { isAuthError } from './rest/errors';
 import { WatchHub } from './watch-hub';
 
@@ -20,11 +21,29 @@ export class WaitAborted extends Error {
   override name = 'WaitAborted';
 }
 
+/** What a wait is for, as heartbeats report it. */
+export interface WaitSubject {
+  phase?: EnginePhase;
+  wave?: number;
+  key: string;
+  object: string;
+  /** A hook to complete, an object to become healthy (the wave gate), or to be deleted. */
+  until: 'complete' | 'healthy' | 'deleted';
+}
+
+/** Told the wait's latest status message, and when it is over. */
+export interface WaitTracker {
+  update(message: string): void;
+  done(): void;
+}
+
 export interface WaitContext {
   client: KubeClient;
   hub: WatchHub;
   pollIntervalMs: number;
   resyncIntervalMs: number;
+  /** Registers a wait for heartbeats (the Operation does). */
+  track?(subject: WaitSubject, deadlineAt?: number): WaitTracker;
 }
 
 export interface WaitOptions {
@@ -33,6 +52,8 @@ export interface WaitOptions {
   deadlineAt?: number;
   /** Called when the waiting message changes. */
   onProgress?: (message: string) => void;
+  /** What the wait is for: reported in heartbeats while it lasts. */
+  subject?: WaitSubject;
 }
 
 export function waitFor<T>(
@@ -49,10 +70,12 @@ export function waitFor<T>(
     let lastRead = 0;
     const timers: NodeJS.Timeout[] = [];
     let unsubscribe = () => {};
+    let tracker: WaitTracker | undefined;
 
     const finish = (fn: () => void) => {
       if (settled) return;
       settled = true;
+      tracker?.done();
       unsubscribe();
       for (const t of timers) clearTimeout(t);
       opts.signal.removeEventListener('abort', onAbort);
@@ -69,6 +92,7 @@ export function waitFor<T>(
       if (v.done) return finish(() => resolve(v.value));
       if (v.message && v.message !== lastMessage) {
         lastMessage = v.message;
+        tracker?.update(v.message);
         opts.onProgress?.(v.message);
       }
     };
@@ -98,6 +122,7 @@ export function waitFor<T>(
 
     if (opts.signal.aborted) return reject(new WaitAborted('aborted'));
     opts.signal.addEventListener('abort', onAbort);
+    if (opts.subject) tracker = ctx.track?.(opts.subject, opts.deadlineAt);
     unsubscribe = ctx.hub.subscribe(ref, { onObject: check, onResync: () => void read() });
     if (opts.deadlineAt !== undefined) {
       const ms = Math.max(0, opts.deadlineAt - Date.now());

@@ -58,9 +58,11 @@ export function compactRenderer(): (e: EngineEvent) => RenderedLine | undefined 
       case 'hook.terminated':
         hooks.terminated++;
         return { line: formatEvent(e) };
+      // Heartbeats are lasting lines, so CI logs are never silent for long while a hook or a gate waits.
       case 'syncfail.started':
       case 'syncfail.finished':
       case 'warning':
+      case 'heartbeat':
         return { line: formatEvent(e) };
       case 'operation.succeeded':
         return { line: `${e.operation} succeeded in ${secs(e.durationMs)}${summary() ? `: ${summary()}` : ''}` };

@@ -45,3 +45,18 @@ test('a failed sync keeps the failure, SyncFail and a summary naming the failed 
 test('the plan summary counts steps, objects and hooks', () => {
   expect(syncPlanSummary(planSync(chart(), { defaultNamespace: NS }))).toBe('sync plan: 4 steps, 2 objects, 2 hooks (+1 SyncFail on failure)');
 });
+
+test('heartbeats are lasting lines (CI logs never stay silent while a hook runs)', async () => {
+  const fake = fakeCluster();
+  fake.react({ name: 'migrate' }, completeJob(300));
+  const r = compactRenderer();
+  const lines: RenderedLine[] = [];
+  await runSync(fake, planSync([job('migrate', { phase: 'PreSync' })], { defaultNamespace: NS }), {
+    ...fast,
+    heartbeatIntervalMs: 50,
+    onEvent: (e) => lines.push(r(e)!),
+  });
+  const beats = lines.filter((l) => / still waiting after /.test(l.line));
+  expect(beats.length).toBeGreaterThanOrEqual(2);
+  expect(beats.every((l) => !l.ephemeral && /hook Job app\/migrate to complete/.test(l.line))).toBe(true);
+});
