@@ -11,7 +11,7 @@ import { ParsedArgs } from './args';
 import { EXIT_CANCELLED, EXIT_FAILED, EXIT_OK, reportBadInput } from './input';
 import { handleInterrupts } from './interrupt';
 import { CliIO, errorJson, formatMs, hookTable, keys, plural } from './report';
-import { EngineCmdDeps, engineOptions, openSession, recordOptions, Session } from './session';
+import { EngineCmdDeps, engineOptions, openSession, recordOptions, Session, writeTimeline } from './session';
 
 function deleteJson(s: Session, status: string, result: TeardownResult, inventoryRemoved: boolean, error?: TeardownFailedError): string {
   return JSON.stringify(
@@ -98,6 +98,7 @@ export async function deleteCommand(args: ParsedArgs, io: CliIO, deps: EngineCmd
   try {
     return await runDelete(s);
   } finally {
+    writeTimeline(s);
     const retried = describeRetries(s.client.requestStats?.());
     if (retried) s.io.err(`[sync-hooks] ${retried}`);
     s.client.close?.();

@@ -2,8 +2,11 @@
  * What `sync` and `delete` share before the engine runs: flags, manifests (bad input stops here,
  * before any cluster is contacted), the cluster (said on stderr), the client, and the inventory.
  */
-import { createKubeClient, formatEvent, KubeClient, SyncOptions } from '../engine';
+import { existsSync } from 'node:fs';
+import * as path from 'node:path';
+import { createKubeClient, EngineEvent, formatEvent, KubeClient, SyncOptions } from '../engine';
 import { KubeObject } from '../model';
+import { writeTimelineFile } from '../timeline';
 import {
   DEFAULT_INVENTORY_NAMESPACE,
   describeInventory,
@@ -51,10 +54,28 @@ export interface Session {
   restart: boolean;
   /** `--lock-ttl`: a lock not renewed for this long is taken over. */
   lockTtlMs?: number;
+  /** `--timeline FILE.html`: the operation's events, drawn into that file when it ends. */
+  timeline?: { file: string; events: EngineEvent[] };
   deps: EngineCmdDeps;
 }
 
-export const COMMON_FLAGS = ['file', 'namespace', 'name', 'inventory-namespace', 'kubeconfig', 'context', 'timeout', 'hook-timeout', 'json', 'restart', 'lock-ttl'];
+export const COMMON_FLAGS = ['file', 'namespace', 'name', 'inventory-namespace', 'kubeconfig', 'context', 'timeout', 'hook-timeout', 'json', 'restart', 'lock-ttl', 'timeline'];
+
+/** `--timeline FILE`: its directory must exist (checked before the cluster is touched). */
+function timelineFlag(args: ParsedArgs): Session['timeline'] {
+  const given = stringFlag(args, 'timeline');
+  if (given === undefined) return undefined;
+  const file = path.resolve(given);
+  if (!existsSync(path.dirname(file))) throw new UsageError(`--timeline: directory ${path.dirname(file)} does not exist`);
+  return { file, events: [] };
+}
+
+/** Writes the `--timeline` page (after the operation, whatever its outcome). */
+export function writeTimeline(s: Session): void {
+  if (!s.timeline || s.timeline.events.length === 0) return;
+  const error = writeTimelineFile(s.timeline.file, s.timeline.events, s.app.name);
+  s.io.err(error ? `sync-hooks: ${error}` : `[sync-hooks] timeline: ${s.timeline.file}`);
+}
 
 function describePrevious(s: Session): string {
   const where = describeInventory(s.app.name, s.inventoryNamespace);
@@ -86,6 +107,7 @@ export async function openSession(
   const json = jsonFlag(args);
   const restart = bool(args, 'restart');
   const lockTtlMs = durationFlag(args, 'lock-ttl');
+  const timeline = timelineFlag(args);
   let manifests: KubeObject[];
   try {
     manifests = loadInput(paths, namespaceFlag);
@@ -108,7 +130,7 @@ export async function openSession(
     if (context !== undefined && /context/.test((e as Error).message)) throw new UsageError(`--context ${context}: ${(e as Error).message}`);
     throw e;
   }
-  const session: Session = { operation, io, json, paths, namespace, defaultNamespace, app, inventoryNamespace, manifests, target, client, timeoutMs, hookTimeoutMs, restart, lockTtlMs, deps };
+  const session: Session = { operation, io, json, paths, namespace, defaultNamespace, app, inventoryNamespace, manifests, target, client, timeoutMs, hookTimeoutMs, restart, lockTtlMs, timeline, deps };
   try {
     session.previous = await readInventory(client, app.name, inventoryNamespace);
   } catch (e) {
@@ -138,6 +160,7 @@ export function engineOptions(s: Session, signal: AbortSignal): SyncOptions {
   return {
     ...s.deps.engine,
     onEvent: (e) => {
+      s.timeline?.events.push(e);
       progress(formatEvent(e));
       s.deps.engine?.onEvent?.(e);
     },

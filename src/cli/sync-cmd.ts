@@ -14,7 +14,7 @@ import { EXIT_BAD_INPUT, EXIT_CANCELLED, EXIT_FAILED, EXIT_OK, reportBadInput } 
 import { handleInterrupts } from './interrupt';
 import { createNamespaceFlag, retryFlags, SYNC_POLICY_FLAGS } from './sync-flags';
 import { CliIO, errorJson, formatMs, hookTable, keys, plural } from './report';
-import { EngineCmdDeps, engineOptions, openSession, recordOptions, Session } from './session';
+import { EngineCmdDeps, engineOptions, openSession, recordOptions, Session, writeTimeline } from './session';
 
 /** How long the second Ctrl-C waits for the inventory write before exiting anyway. */
 const FORCED_WRITE_MS = 3_000;
@@ -211,6 +211,7 @@ export async function syncCommand(args: ParsedArgs, io: CliIO, deps: EngineCmdDe
   try {
     return await runSync(s, !bool(args, 'no-prune'), policy);
   } finally {
+    writeTimeline(s);
     const retried = describeRetries(s.client.requestStats?.());
     if (retried) s.io.err(`[sync-hooks] ${retried}`);
     s.client.close?.();

@@ -49,6 +49,8 @@ export interface ChartInputs {
   createNamespace?: boolean;
   /** Argo CD's operation retry; SyncFail runs once, after the last attempt. */
   retry?: ChartRetry;
+  /** Absolute path: each sync and teardown draws its timeline (HTML) there. Not a reason to sync. */
+  timelineFile?: string;
 }
 
 export interface HookSummary {

@@ -14,6 +14,7 @@ import { formatPlan, formatTeardownPlan, planSync } from '../plan';
 import type { AppRecordOptions } from '../runner/record';
 import { chartRetry } from './retry';
 import { entryId, prepareManifests, InventoryEntry, planTeardownWithInventory, stableStringify, syncManifests, teardownManifests } from '../runner';
+import { writeTimelineFile } from '../timeline';
 import { compactRenderer, syncPlanSummary } from './compact';
 import { ChartInputs, ChartOutputs, summarizeHooks } from './inputs';
 
@@ -76,13 +77,26 @@ function client(inputs: ChartInputs, ctx: RuntimeContext = {}): KubeClient {
   return createKubeClient(inputs.kubeconfig || ctx.kubeconfig || undefined, ctx.context);
 }
 
-function engineOptions(inputs: ChartInputs, ctx: RuntimeContext = {}): SyncOptions {
+/** With `timelineFile`: the events are kept for the page written when the operation ends. */
+function timelineOf(inputs: ChartInputs): EngineEvent[] | undefined {
+  return inputs.timelineFile ? [] : undefined;
+}
+
+function writeTimeline(inputs: ChartInputs, events: EngineEvent[] | undefined, log: Log): void {
+  if (!inputs.timelineFile || !events) return;
+  const error = writeTimelineFile(inputs.timelineFile, events, inputs.appName);
+  if (error) log(`warning: ${error}`);
+  else if (events.length) log(`timeline: ${inputs.timelineFile}`);
+}
+
+function engineOptions(inputs: ChartInputs, ctx: RuntimeContext = {}, timeline?: EngineEvent[]): SyncOptions {
   const t = inputs.timeouts ?? {};
   const log = logger(inputs.appName, ctx);
   const render = ctx.compact === false ? (e: EngineEvent) => ({ line: formatEvent(e), ephemeral: false }) : compactRenderer();
   const sync = (t.sync ?? 1800) * 1000;
   return {
     onEvent: (e) => {
+      timeline?.push(e);
       const r = render(e);
       if (r) log(r.line, { ephemeral: r.ephemeral });
     },
@@ -191,6 +205,7 @@ async function sync(id: string, inputs: ChartInputs, previous: InventoryEntry[],
   const started = Date.now();
   const c = client(inputs, ctx);
   const log = logger(inputs.appName, ctx);
+  const timeline = timelineOf(inputs);
   try {
     const { result, inventory } = await syncManifests(c, {
       manifests: inputs.manifests,
@@ -200,7 +215,7 @@ async function sync(id: string, inputs: ChartInputs, previous: InventoryEntry[],
       allowEmpty: inputs.allowEmpty,
       record: recordOf(inputs, ctx),
       createNamespace: inputs.createNamespace ?? false,
-      engine: engineOptions(inputs, ctx),
+      engine: engineOptions(inputs, ctx, timeline),
       onPlan: (plan) => log(ctx.compact === false ? `sync plan:\n${formatPlan(plan)}` : syncPlanSummary(plan)),
     });
     return outputs(inputs, inventory, summarizeHooks(result.hooks), 'Succeeded', started);
@@ -214,6 +229,7 @@ async function sync(id: string, inputs: ChartInputs, previous: InventoryEntry[],
     }
     throw e;
   } finally {
+    writeTimeline(inputs, timeline, log);
     const retried = describeRetries(c.requestStats?.());
     if (retried) log(retried);
     c.close?.();
@@ -248,17 +264,19 @@ export async function read(id: string, props: ChartOutputs, ctx: RuntimeContext 
 export async function remove(_id: string, props: ChartOutputs, ctx: RuntimeContext = {}): Promise<void> {
   const c = client(props, ctx);
   const log = logger(props.appName, ctx);
+  const timeline = timelineOf(props);
   try {
     await teardownManifests(c, {
       manifests: props.manifests,
       inventory: props.objects ?? [],
       namespace: props.namespace,
       record: recordOf(props, ctx),
-      engine: engineOptions(props, ctx),
+      engine: engineOptions(props, ctx, timeline),
       // Destroy has no preview step where a provider could show this: the table, once, now.
       onPlan: (plan) => log(`teardown plan:\n${formatTeardownPlan(plan)}`),
     });
   } finally {
+    writeTimeline(props, timeline, log);
     c.close?.();
   }
 }

@@ -3,6 +3,7 @@
  * (PreSync → Sync waves → PostSync, SyncFail on failure, prune); `pulumi destroy` tears down
  * (PreDelete → delete in reverse waves → PostDelete).
  */
+import * as path from 'node:path';
 import * as crypto from 'node:crypto';
 import * as pulumi from '@pulumi/pulumi';
 import { chartManifests, ChartLike } from '../manifests/chart-input';
@@ -50,6 +51,12 @@ export interface SyncedChartArgs {
    * once, after the last attempt. Default: no retry.
    */
   retry?: pulumi.Input<ChartRetry>;
+  /**
+   * Draw each sync and teardown into this HTML file (relative to the program's directory): a
+   * self-contained page with phases and waves, each object's apply → ready and each hook's run,
+   * failures, SyncFail and idle gaps (as `sync-hooks sync --timeline`). Changing it runs nothing.
+   */
+  timelineFile?: pulumi.Input<string>;
 }
 
 /** `<project>-<stack>-<name>` as a DNS-1123 label; a hash keeps it unique when it must be shortened. */
@@ -100,6 +107,7 @@ export class SyncedChart extends pulumi.dynamic.Resource {
         restart: args.restart ?? false,
         ...(args.createNamespace !== undefined ? { createNamespace: args.createNamespace } : {}),
         ...(args.retry !== undefined ? { retry: args.retry } : {}),
+        ...(args.timelineFile !== undefined ? { timelineFile: pulumi.output(args.timelineFile).apply((f) => path.resolve(f)) } : {}),
         objects: undefined,
         hooks: undefined,
         lastSync: undefined,

@@ -3,3 +3,4 @@ export { renderTimeline, renderSvg } from './render';
 export type { TimelineOptions } from './render';
 export { timelineModel } from './model';
 export type { Band, Bar, BarKind, BarState, Gap, TimelineModel } from './model';
+export { writeTimelineFile } from './write';
