@@ -1,9 +1,33 @@
 import { EngineEvent, formatEvent, runSync, runTeardown } from '../../../src/engine';
-import { completeJob, readyWorkload } from '../../../src/testing';
+import { completeJob, FakeKubeClient, readyWorkload, Reaction } from '../../../src/testing';
+import { KubeObject } from '../../../src/model';
 import { planSync, planTeardown } from '../../../src/plan';
 import { configMap, deployment, fakeCluster, fast, job, NS, Recorder } from './_helpers';
 
 type Beat = Extract<EngineEvent, { type: 'heartbeat' }>;
+
+/**
+ * A reaction that does nothing until `release()`: the test lets the object finish only after it
+ * has seen heartbeats, so nothing depends on how fast timers fire on a loaded machine.
+ */
+function held(then: (afterMs?: number) => Reaction) {
+  let captured: { obj: KubeObject; fake: FakeKubeClient } | undefined;
+  return {
+    reaction: ((obj: KubeObject, fake: FakeKubeClient) => {
+      captured = { obj, fake };
+    }) as Reaction,
+    release: () => captured && then(0)(captured.obj, captured.fake),
+  };
+}
+
+/** Records events; after `n` heartbeats calls `release` once. */
+function releaseAfterBeats(rec: Recorder, n: number, release: () => void) {
+  let beats = 0;
+  return (e: EngineEvent) => {
+    rec.push(e);
+    if (e.type === 'heartbeat' && ++beats === n) release();
+  };
+}
 
 function between(rec: Recorder, from: number, to: number): Beat[] {
   return rec.events.slice(from, to).filter((e): e is Beat => e.type === 'heartbeat');
@@ -12,18 +36,19 @@ function between(rec: Recorder, from: number, to: number): Beat[] {
 describe('heartbeats while the engine waits', () => {
   test('a long hook: repeated lines saying what, for how long, and the hook deadline; none once it is done', async () => {
     const fake = fakeCluster();
-    fake.react({ name: 'migrate' }, completeJob(400));
+    const migrate = held(completeJob);
+    fake.react({ name: 'migrate' }, migrate.reaction);
     const rec = new Recorder();
     await runSync(fake, planSync([job('migrate', { phase: 'PreSync', activeDeadlineSeconds: 300 }), configMap('cfg')]), {
       ...fast,
       dryRun: false,
-      heartbeatIntervalMs: 60,
-      onEvent: rec.push,
+      heartbeatIntervalMs: 40,
+      onEvent: releaseAfterBeats(rec, 3, migrate.release),
     });
     const created = rec.index('hook.created', 'migrate');
     const done = rec.index('hook.succeeded', 'migrate');
     const beats = between(rec, created, done);
-    expect(beats.length).toBeGreaterThanOrEqual(2);
+    expect(beats.length).toBeGreaterThanOrEqual(3);
     const createdAt = Date.parse(rec.events[created].time);
     for (const b of beats) {
       expect(b).toMatchObject({ phase: 'PreSync', wave: 0 });
@@ -45,15 +70,16 @@ describe('heartbeats while the engine waits', () => {
 
   test('the wave gate: objects not yet healthy, with the operation deadline', async () => {
     const fake = fakeCluster();
-    fake.react({ name: 'web' }, readyWorkload(400));
+    const web = held(readyWorkload);
+    fake.react({ name: 'web' }, web.reaction);
     const rec = new Recorder();
     const started = Date.now();
     await runSync(fake, planSync([deployment('web', { wave: 0 }), configMap('after', { wave: 1 })]), {
       ...fast,
       dryRun: false,
       timeoutMs: 120_000,
-      heartbeatIntervalMs: 60,
-      onEvent: rec.push,
+      heartbeatIntervalMs: 40,
+      onEvent: releaseAfterBeats(rec, 2, web.release),
     });
     const beats = between(rec, rec.index('object.applied', 'web'), rec.index('object.ready', 'web'));
     expect(beats.length).toBeGreaterThanOrEqual(2);
@@ -70,9 +96,15 @@ describe('heartbeats while the engine waits', () => {
     const fake = fakeCluster();
     const objs = [configMap('cfg')];
     await runSync(fake, planSync(objs), { ...fast, dryRun: false });
-    fake.deletionDelayMs = 400;
+    // A finalizer holds the deletion until the test has seen two heartbeats.
+    const cfg = { apiVersion: 'v1', kind: 'ConfigMap', namespace: NS, name: 'cfg' };
+    await fake.patchFinalizers(cfg, { add: ['test/hold'] });
     const rec = new Recorder();
-    await runTeardown(fake, planTeardown(objs), { ...fast, heartbeatIntervalMs: 60, onEvent: rec.push });
+    await runTeardown(fake, planTeardown(objs), {
+      ...fast,
+      heartbeatIntervalMs: 40,
+      onEvent: releaseAfterBeats(rec, 2, () => void fake.patchFinalizers(cfg, { remove: ['test/hold'] })),
+    });
     const beats = rec.of('heartbeat');
     expect(beats.length).toBeGreaterThanOrEqual(2);
     expect(beats[0].waitingFor.map((i) => [i.object, i.until])).toEqual([[`ConfigMap ${NS}/cfg`, 'deleted']]);

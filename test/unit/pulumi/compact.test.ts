@@ -48,13 +48,21 @@ test('the plan summary counts steps, objects and hooks', () => {
 
 test('heartbeats are lasting lines (CI logs never stay silent while a hook runs)', async () => {
   const fake = fakeCluster();
-  fake.react({ name: 'migrate' }, completeJob(300));
+  // The hook completes only once two heartbeats were rendered (no dependence on timer speed).
+  let release = () => {};
+  fake.react({ name: 'migrate' }, (obj, f) => {
+    release = () => completeJob(0)(obj, f);
+  });
   const r = compactRenderer();
   const lines: RenderedLine[] = [];
+  let seen = 0;
   await runSync(fake, planSync([job('migrate', { phase: 'PreSync' })], { defaultNamespace: NS }), {
     ...fast,
-    heartbeatIntervalMs: 50,
-    onEvent: (e) => lines.push(r(e)!),
+    heartbeatIntervalMs: 40,
+    onEvent: (e) => {
+      lines.push(r(e)!);
+      if (e.type === 'heartbeat' && ++seen === 2) release();
+    },
   });
   const beats = lines.filter((l) => / still waiting after /.test(l.line));
   expect(beats.length).toBeGreaterThanOrEqual(2);
