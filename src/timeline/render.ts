@@ -56,6 +56,7 @@ export function renderSvg(m: TimelineModel): string {
     out.push(
       `<rect class="gap" x="${x(g.start).toFixed(1)}" y="${PAD}" width="${w(g.start, g.end).toFixed(1)}" height="${height - PAD - 20 - PAD}" fill="url(#idle)" data-start="${g.start}" data-end="${g.end}"><title>idle ${secs(g.end - g.start)} between waves</title></rect>`,
     );
+    if (w(g.start, g.end) > 60) out.push(`<text class="idle" x="${(x(g.start) + w(g.start, g.end) / 2).toFixed(1)}" y="${PAD + BAND_H - 8}">idle ${secs(g.end - g.start)}</text>`);
   }
   // Band rows: phases (and SyncFail) on top, waves below.
   for (const b of m.bands) {
@@ -101,7 +102,7 @@ export function renderSvg(m: TimelineModel): string {
 const CSS = `
 body{font:13px system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:16px;color:#202124;background:#fff}
 h1{font-size:18px;margin:0 0 4px}.meta{color:#5f6368;margin:0 0 8px}.failure-text{color:#d93025;white-space:pre-wrap;margin:0 0 8px}
-svg text{font-size:11px;fill:#202124}svg text.axis{fill:#5f6368;text-anchor:middle}svg text.rowlabel{fill:#5f6368}
+svg text{font-size:11px;fill:#202124}svg text.axis{fill:#5f6368;text-anchor:middle}svg text.rowlabel{fill:#5f6368}svg text.idle{fill:#5f6368;text-anchor:middle;font-style:italic}
 .band rect,.band.stripe{fill:#e8f0fe;stroke:#aecbfa}.band.phase rect{fill:#d2e3fc}.band.syncfail rect{fill:#fce8e6;stroke:#d93025}
 .band.failed rect{stroke:#d93025;stroke-width:2}.stripe{fill:#f1f6fe;stroke:none}.stripe.failed{fill:#fdf1f0}.stripe.syncfail{fill:#fdf1f0}
 .tick{stroke:#eceff1}.bar.object{fill:#4c8bf5}.bar.hook{fill:#2e9e5b}.bar.prune,.bar.delete{fill:#8e7cc3}
@@ -109,6 +110,10 @@ svg text{font-size:11px;fill:#202124}svg text.axis{fill:#5f6368;text-anchor:midd
 .failure line{stroke:#d93025;stroke-width:2;stroke-dasharray:4 3}
 .legend span{display:inline-block;margin-right:14px}.legend i{display:inline-block;width:12px;height:10px;margin-right:4px;vertical-align:middle}
 `;
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
 
 function legend(): string {
   const item = (color: string, text: string) => `<span><i style="background:${color}"></i>${text}</span>`;
@@ -132,7 +137,7 @@ export function renderTimeline(events: readonly EngineEvent[], opts: TimelineOpt
     `${m.operation === 'unknown' ? 'operation' : m.operation} ${m.status === 'Running' ? 'unfinished' : m.status.toLowerCase()} in ${secs(m.durationMs)}`,
     m.startedAt ? `started ${m.startedAt}` : '',
     m.operationId ? `operation ${m.operationId.slice(0, 12)}` : '',
-    `${m.bars.filter((b) => b.kind === 'object').length} objects, ${hooks.length} hook runs`,
+    `${plural(m.bars.filter((b) => b.kind === 'object').length, 'object')}, ${plural(hooks.length, 'hook run')}`,
     m.gaps.length ? `idle between waves ${secs(m.gaps.reduce((s, g) => s + g.end - g.start, 0))}` : '',
   ].filter(Boolean);
   return [

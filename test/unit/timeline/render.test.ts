@@ -104,6 +104,18 @@ describe('renderTimeline', () => {
     expect(barsOf(html)).toEqual([['hook', 'failed', 'Job app/&lt;script&gt;alert(1)&lt;/script&gt;', 1]]);
   });
 
+  test('an idle gap between waves is hatched and labelled', () => {
+    const html = renderTimeline([
+      ev(0, { type: 'wave.started', phase: 'PreSync', wave: 0, objects: 1 }),
+      ev(100, { type: 'wave.finished', phase: 'PreSync', wave: 0, durationMs: 100 }),
+      ev(900, { type: 'wave.started', phase: 'Sync', wave: 0, objects: 1 }),
+      ev(1000, { type: 'wave.finished', phase: 'Sync', wave: 0, durationMs: 100 }),
+    ]);
+    expect(html).toMatch(/<rect class="gap" [^>]*fill="url\(#idle\)" data-start="100" data-end="900"><title>idle 800ms between waves<\/title>/);
+    expect(html).toContain('>idle 800ms</text>');
+    expect(html).toContain('idle between waves 800ms');
+  });
+
   test('from a real engine run on the fake cluster: one bar per hook in time order, the failed hook red, SyncFail drawn', async () => {
     const fake = fakeCluster();
     fake.react({ name: 'migrate' }, completeJob(30));
