@@ -65,14 +65,14 @@ export function scopeResolver(objects: readonly KubeObject[]): ScopeResolver {
 
 /**
  * Returns a function giving `obj` with `metadata.namespace = defaultNamespace` when the object is
- * namespaced and has none (a shallow copy; the input is never modified). Identity without a default.
+ * namespaced (per `clusterScoped`: by default built-in kinds and CRDs in `objects`) and has none (a shallow copy; the input is never modified). Identity without a default.
  */
 export function namespaceDefaulter(
   objects: readonly KubeObject[],
   defaultNamespace: string | undefined,
+  clusterScoped: ScopeResolver = scopeResolver(objects),
 ): (obj: KubeObject) => KubeObject {
   if (!defaultNamespace) return (obj) => obj;
-  const clusterScoped = scopeResolver(objects);
   return (obj) => {
     if (!obj || typeof obj.kind !== 'string' || obj.metadata?.namespace) return obj;
     if (clusterScoped(groupOf(obj.apiVersion ?? ''), obj.kind)) return obj;

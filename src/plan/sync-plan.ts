@@ -4,7 +4,7 @@
 import { formatKey, KubeObject, PlanTask, PlanWarning, SyncPhase, SyncPlan, syncOptionNotes } from '../model';
 import { inspect, Inspected, label, syncPhasesOf, taskId } from './inspect';
 import { planPrunes } from './prune';
-import { namespaceDefaulter } from './scope';
+import { namespaceDefaulter, ScopeResolver } from './scope';
 import { sortTasks } from './sort';
 import { groupSteps } from './steps';
 
@@ -15,6 +15,8 @@ export interface PlanSyncOptions {
   defaultNamespace?: string;
   /** Prune objects removed since `previous` (default true). False: report them as warnings. */
   prune?: boolean;
+  /** Which kinds are cluster-scoped, as discovered from the cluster. Default: built-in kinds and CRDs in the set. */
+  clusterScoped?: ScopeResolver;
   /**
    * Argo CD's Application-level `CreateNamespace=true`: the `defaultNamespace` is applied first, as a
    * PreSync task (gitops-engine `autoCreateNamespace`), unless the manifests declare it.
@@ -81,7 +83,7 @@ function applyTasks(inspected: readonly Inspected[], warnings: PlanWarning[]): P
  */
 export function planSync(manifests: readonly KubeObject[], opts: PlanSyncOptions = {}): SyncPlan {
   const previous = opts.previous ?? [];
-  const withNamespace = namespaceDefaulter([...manifests, ...previous], opts.defaultNamespace);
+  const withNamespace = namespaceDefaulter([...manifests, ...previous], opts.defaultNamespace, opts.clusterScoped);
   const inspected = manifests.map((m) => inspect(withNamespace(m)));
   const warnings: PlanWarning[] = [];
   const applies = applyTasks(inspected, warnings);

@@ -16,13 +16,15 @@ import {
 } from '../model';
 import { inspect, Inspected, label, taskId } from './inspect';
 import { kindRank } from './kind-order';
-import { namespaceDefaulter } from './scope';
+import { namespaceDefaulter, ScopeResolver } from './scope';
 import { compareTasks } from './sort';
 import { groupSteps } from './steps';
 
 export interface PlanTeardownOptions {
   /** Namespace given to namespaced objects that have none (as for the sync). */
   defaultNamespace?: string;
+  /** Which kinds are cluster-scoped, as discovered from the cluster. Default: built-in kinds and CRDs in the set. */
+  clusterScoped?: ScopeResolver;
 }
 
 function hookTask(it: Inspected, phase: DeletePhase): PlanTask {
@@ -85,7 +87,7 @@ function postDeleteWarnings(post: readonly PlanTask[], deleted: readonly Inspect
 
 /** Plans the teardown of the objects a sync of `manifests` created. */
 export function planTeardown(manifests: readonly KubeObject[], opts: PlanTeardownOptions = {}): TeardownPlan {
-  const withNamespace = namespaceDefaulter(manifests, opts.defaultNamespace);
+  const withNamespace = namespaceDefaulter(manifests, opts.defaultNamespace, opts.clusterScoped);
   const inspected = manifests.map((m) => inspect(withNamespace(m)));
   const warnings: PlanWarning[] = inspected.flatMap((it) => it.warnings);
   const hooks: PlanTask[] = [];

@@ -15,6 +15,7 @@ import type { AppRecordOptions } from '../runner/record';
 import { chartRetry } from './retry';
 import { entryId, prepareManifests, InventoryEntry, planTeardownWithInventory, stableStringify, syncManifests, teardownManifests } from '../runner';
 import { writeTimelineFile } from '../timeline';
+import { inventoryScope } from '../runner/prepare';
 import { compactRenderer, syncPlanSummary } from './compact';
 import { ChartInputs, ChartOutputs, summarizeHooks } from './inputs';
 
@@ -150,8 +151,11 @@ function checkKubeconfig(kubeconfig: unknown): string | undefined {
 }
 
 /** Managed objects of the chart (what should exist after a sync). */
-function desiredKeys(inputs: ChartInputs): string[] {
-  const plan = planSync(prepareManifests(inputs.manifests), { defaultNamespace: inputs.namespace, prune: false });
+function desiredKeys(inputs: ChartInputs, inventory: InventoryEntry[]): string[] {
+  // The scope the last sync discovered (kept in its inventory), so a cluster-scoped kind whose CRD
+  // is not in the chart is keyed as it was applied.
+  const clusterScoped = inventoryScope(inventory, inputs.manifests);
+  const plan = planSync(prepareManifests(inputs.manifests, clusterScoped), { defaultNamespace: inputs.namespace, prune: false, clusterScoped });
   return plan.steps.flatMap((s) => s.tasks).filter((t) => !t.isHook && t.action === 'apply').map((t) => formatKey(t.key));
 }
 
@@ -168,7 +172,7 @@ export function changedFields(olds: ChartOutputs, news: ChartInputs & { __provid
   // Drift found by `pulumi refresh`: objects of the chart missing from the cluster are repaired.
   if (!changed.includes('manifests') && !hasUnknown(news.manifests)) {
     const have = new Set((olds.objects ?? []).map(entryId));
-    if (desiredKeys(news).some((k) => !have.has(k))) changed.push('objects');
+    if (desiredKeys(news, olds.objects ?? []).some((k) => !have.has(k))) changed.push('objects');
   }
   const provider = (olds as { __provider?: string }).__provider;
   if (provider !== undefined && news.__provider !== undefined && provider !== news.__provider) changed.push('__provider');

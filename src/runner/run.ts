@@ -5,9 +5,9 @@
 import { runSync, runTeardown, SyncFailedError, SyncOptions, SyncResult, TeardownOptions, TeardownResult } from '../engine';
 import type { KubeClient, OperationRecorder } from '../engine';
 import { emptyChartProblem, ManifestValidationError, validateManifests } from '../manifests';
-import { formatKey, keyOf, KubeObject, SyncPlan, TeardownPlan } from '../model';
-import { autoNamespace, namespaceDefaulter, planSync, planTeardown } from '../plan';
-import { prepareManifests } from './prepare';
+import { formatKey, groupOf, keyOf, KubeObject, SyncPlan, TeardownPlan } from '../model';
+import { autoNamespace, namespaceDefaulter, planSync, planTeardown, ScopeResolver } from '../plan';
+import { discoverScope, prepareManifests } from './prepare';
 import { AppRecordOptions, openRecord, revisionOf, withRecorded } from './record';
 import { entriesFor, entryId, fromEntries, InventoryEntry, mergeEntries } from './inventory';
 
@@ -36,19 +36,22 @@ export interface SyncOutcome {
 /** Runs a sync. On failure the thrown SyncFailedError gets `inventory` (what exists now) attached. */
 export async function syncManifests(client: KubeClient, request: SyncRequest): Promise<SyncOutcome> {
   if (request.manifests.length === 0 && !request.allowEmpty) throw new ManifestValidationError([emptyChartProblem('the manifests', '')]);
-  const req = { ...request, manifests: prepareManifests(request.manifests) };
-  validateManifests(req.manifests, { defaultNamespace: req.namespace });
+  validateManifests(prepareManifests(request.manifests), { defaultNamespace: request.namespace });
+  // Keys are normalized once, with the scope the cluster serves: what is planned, applied and
+  // recorded in the inventory then agree (a cluster-scoped kind whose CRD is not in the chart too).
+  const clusterScoped = await discoverScope(client, [...request.manifests, ...fromEntries(request.previous ?? [])]);
+  const req = { ...request, manifests: prepareManifests(request.manifests, clusterScoped) };
   const recorder = req.record ? await openRecord(client, 'sync', req.record) : undefined;
   try {
-    return await syncWith(client, req, recorder);
+    return await syncWith(client, req, recorder, clusterScoped);
   } finally {
     await recorder?.close();
   }
 }
 
-async function syncWith(client: KubeClient, req: SyncRequest, recorder: OperationRecorder | undefined): Promise<SyncOutcome> {
-  const previous = withRecorded(req.previous ?? [], recorder);
-  const planOpts = { previous: fromEntries(previous), defaultNamespace: req.namespace, prune: req.prune ?? true, createNamespace: req.createNamespace ?? false };
+async function syncWith(client: KubeClient, req: SyncRequest, recorder: OperationRecorder | undefined, clusterScoped: ScopeResolver): Promise<SyncOutcome> {
+  const previous = normalizeEntries(withRecorded(req.previous ?? [], recorder), clusterScoped);
+  const planOpts = { previous: fromEntries(previous), defaultNamespace: req.namespace, prune: req.prune ?? true, createNamespace: req.createNamespace ?? false, clusterScoped };
   const plan = planSync(req.manifests, planOpts);
   // The namespace CreateNamespace=true makes is not the application's (Argo CD does not delete it either).
   const autoNs = autoNamespace(req.manifests, planOpts);
@@ -86,11 +89,12 @@ export interface TeardownRequest {
 }
 
 export async function teardownManifests(client: KubeClient, request: TeardownRequest): Promise<TeardownResult> {
-  const req = { ...request, manifests: prepareManifests(request.manifests) };
-  validateManifests(req.manifests, { defaultNamespace: req.namespace });
+  validateManifests(prepareManifests(request.manifests), { defaultNamespace: request.namespace });
+  const clusterScoped = await discoverScope(client, [...request.manifests, ...fromEntries(request.inventory ?? [])]);
+  const req = { ...request, manifests: prepareManifests(request.manifests, clusterScoped) };
   const recorder = req.record ? await openRecord(client, 'teardown', req.record) : undefined;
   try {
-    const plan = teardownPlanOf(req.manifests, withRecorded(req.inventory ?? [], recorder), req.namespace);
+    const plan = teardownPlanOf(req.manifests, normalizeEntries(withRecorded(req.inventory ?? [], recorder), clusterScoped), req.namespace, clusterScoped);
     req.onPlan?.(plan);
     const engine = recorder ? { ...req.engine, recorder, revision: revisionOf(req.manifests, req.namespace, { inventory: req.inventory ?? [] }) } : req.engine;
     return await runTeardown(client, plan, engine);
@@ -104,9 +108,19 @@ export function planTeardownWithInventory(objects: KubeObject[], inventory: Inve
   return teardownPlanOf(prepareManifests(objects), inventory, namespace);
 }
 
-function teardownPlanOf(manifests: KubeObject[], inventory: InventoryEntry[], namespace?: string): TeardownPlan {
-  const withNs = manifests.map(namespaceDefaulter(manifests, namespace));
+function teardownPlanOf(manifests: KubeObject[], inventory: InventoryEntry[], namespace?: string, clusterScoped?: ScopeResolver): TeardownPlan {
+  const withNs = manifests.map(namespaceDefaulter(manifests, namespace, clusterScoped));
   const ids = new Set(withNs.map((m) => formatKey(keyOf(m))));
   const extra = fromEntries(inventory).filter((o) => !ids.has(formatKey(keyOf(o))));
-  return planTeardown([...withNs, ...extra], { defaultNamespace: namespace });
+  return planTeardown([...withNs, ...extra], { defaultNamespace: namespace, clusterScoped });
+}
+
+/** Entries of cluster-scoped kinds without a namespace (an inventory written before keys were normalized may carry one). */
+function normalizeEntries(entries: readonly InventoryEntry[], clusterScoped: ScopeResolver): InventoryEntry[] {
+  return entries.map((e) => {
+    if (!e.namespace || !clusterScoped(groupOf(e.apiVersion), e.kind)) return e;
+    const copy = { ...e };
+    delete copy.namespace;
+    return copy;
+  });
 }
