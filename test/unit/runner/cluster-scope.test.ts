@@ -1,4 +1,4 @@
-import { FakeKubeClient } from '../../../src/engine';
+import { FakeKubeClient } from '../../../src/testing';
 import { KubeObject } from '../../../src/model';
 import { changedFields } from '../../../src/pulumi/runtime';
 import { ChartOutputs } from '../../../src/pulumi/inputs';
