@@ -4,9 +4,9 @@
  * once, into a version-keyed cache outside the repo. A warm call only checks marker files.
  */
 import { spawnSync } from 'node:child_process';
-import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { installPackageBinDir, linkOrReplace } from './bin-dir';
 import { ToolchainError } from './errors';
 import { capture, runLogged } from './exec';
 import { formatDuration, ProgressFn, stderrProgress } from './progress';
@@ -45,12 +45,17 @@ export interface Toolchain {
    * checkout): put it first on PATH and pulumi finds everything. Set with part `pulumi`.
    */
   binDir?: string;
+  /**
+   * Directory of code-generation-only `pulumi-language-{nodejs,python,go}` (part `sdk-gen`): put it
+   * first on PATH for `pulumi package gen-sdk`, and only for that.
+   */
+  sdkGenBinDir?: string;
 }
 
 export interface ToolchainOptions {
   progress?: ProgressFn;
   /** Which parts are needed (default: all). */
-  parts?: Array<'k8s' | 'kwok' | 'pulumi' | 'kubernetes-provider' | 'yaml-language'>;
+  parts?: Array<'k8s' | 'kwok' | 'pulumi' | 'kubernetes-provider' | 'yaml-language' | 'sdk-gen'>;
 }
 
 /** Directory of the Go helper modules shipped with the package (`tools/`). */
@@ -277,54 +282,24 @@ function buildYamlLanguage(dir: string, progress: ProgressFn): Promise<void> {
   });
 }
 
-/** Root of this package (holds package.json, bin/, dist/). */
-function packageRoot(): string {
-  return path.resolve(__dirname, '..', '..');
-}
-
-function linkOrReplace(target: string, link: string): void {
-  try {
-    if (fs.readlinkSync(link) === target) return;
-  } catch {
-    /* absent or not a link */
-  }
-  const tmp = `${link}.${process.pid}.tmp`;
-  fs.rmSync(tmp, { force: true });
-  fs.symlinkSync(target, tmp);
-  fs.renameSync(tmp, link);
-}
-
-function writeIfChanged(file: string, content: string): void {
-  if (fs.existsSync(file) && fs.readFileSync(file, 'utf8') === content) return;
-  const tmp = `${file}.${process.pid}.tmp`;
-  fs.writeFileSync(tmp, content, { mode: 0o755 });
-  fs.renameSync(tmp, file);
-}
-
 /**
- * The bin dir of this package: links to pulumi and its plugins, and a `pulumi-resource-sync-hooks`
- * that runs this checkout's provider with the Node running us (>= 22). One per package root, so
- * two checkouts (or an installed package next to a source tree) never run each other's provider.
+ * `pulumi package gen-sdk` asks the target language's host to generate the SDK; the upstream hosts
+ * are not served by the module proxy. tools/pulumi-sdkgen links pkg/v3's generators into one
+ * codegen-only host, linked here as pulumi-language-nodejs, -python and -go.
  */
-function installPackageBinDir(pulumi: string, pluginDirs: string[]): string {
-  const root = packageRoot();
-  const id = crypto.createHash('sha256').update(root).digest('hex').slice(0, 12);
-  const bin = path.join(cacheRoot(), 'bin', id, 'bin');
-  fs.mkdirSync(bin, { recursive: true });
-  linkOrReplace(pulumi, path.join(bin, 'pulumi'));
-  for (const dir of pluginDirs) {
-    for (const f of fs.existsSync(dir) ? fs.readdirSync(dir) : []) {
-      if (/^pulumi-(language|resource)-/.test(f) && !f.endsWith('.tmp')) linkOrReplace(path.join(dir, f), path.join(bin, f));
-    }
-  }
-  const launcher = path.join(root, 'bin', 'pulumi-resource-sync-hooks');
-  const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
-  writeIfChanged(
-    path.join(bin, 'pulumi-resource-sync-hooks'),
-    `#!/bin/sh\n# SyncedChart provider plugin of ${root} (written by \`sync-hooks toolchain\`).\nexec ${q(process.execPath)} ${q(launcher)} "$@"\n`,
-  );
-  fs.writeFileSync(path.join(bin, '..', 'package-root'), `${root}\n`);
-  return bin;
+function buildSdkGen(dir: string, progress: ProgressFn): Promise<void> {
+  const spec = {
+    name: 'the SDK generators',
+    announce: `building code-generation-only language hosts (pulumi ${PULUMI_VERSION} codegen) into ${dir}; a few minutes once the pulumi CLI is built.`,
+    module: 'pulumi-sdkgen',
+    marker: { pulumi: PULUMI_VERSION },
+  };
+  return goBuild(dir, progress, spec, async ({ bin, run }) => {
+    const exe = path.join(bin, 'pulumi-sdkgen-host');
+    const ld = `-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=${PULUMI_VERSION}`;
+    await run('building pulumi-sdkgen-host', ['build', '-trimpath', '-tags', 'osusergo,grpcnotrace', '-ldflags', ld, '-o', exe, '.']);
+    for (const lang of ['nodejs', 'python', 'go']) linkOrReplace('pulumi-sdkgen-host', path.join(bin, `pulumi-language-${lang}`));
+  });
 }
 
 /** The dynamic-provider shim shipped in @pulumi/pulumi's npm package, copied next to the CLI. */
@@ -390,6 +365,7 @@ export async function ensureToolchain(opts: ToolchainOptions = {}): Promise<Tool
   }
   if (parts.has('kubernetes-provider')) await build('pulumi-kubernetes', dirs.kubernetesProvider, buildKubernetesProvider);
   if (parts.has('yaml-language')) await build('pulumi-yaml', dirs.yamlLanguage, buildYamlLanguage);
+  if (parts.has('sdk-gen')) await build('pulumi-sdkgen', dirs.sdkGen, buildSdkGen);
   const binDir = parts.has('pulumi')
     ? installPackageBinDir(pulumi, [path.join(dirs.pulumi, 'bin'), ...(isComplete(dirs.yamlLanguage) ? [path.join(dirs.yamlLanguage, 'bin')] : [])])
     : undefined;
@@ -401,6 +377,7 @@ export async function ensureToolchain(opts: ToolchainOptions = {}): Promise<Tool
     pulumiVersion,
     ...(parts.has('kubernetes-provider') ? { kubernetesProviderBinDir: path.join(dirs.kubernetesProvider, 'bin') } : {}),
     ...(binDir ? { binDir } : {}),
+    ...(parts.has('sdk-gen') ? { sdkGenBinDir: path.join(dirs.sdkGen, 'bin') } : {}),
   };
 }
 

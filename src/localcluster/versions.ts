@@ -40,6 +40,8 @@ export interface ComponentDirs {
   kubernetesProvider: string;
   /** `pulumi-language-yaml` (built only when asked for: part `yaml-language`). */
   yamlLanguage: string;
+  /** Code-generation-only language hosts for `pulumi package gen-sdk` (part `sdk-gen`). */
+  sdkGen: string;
 }
 
 /** One directory per component and version; each holds `bin/` and a `.complete` marker. */
@@ -50,5 +52,6 @@ export function componentDirs(root = cacheRoot()): ComponentDirs {
     pulumi: path.join(root, `pulumi-${PULUMI_VERSION}-langhost-r1`),
     kubernetesProvider: path.join(root, `pulumi-kubernetes-v${PULUMI_KUBERNETES_VERSION}-r1`),
     yamlLanguage: path.join(root, `pulumi-yaml-${PULUMI_YAML_VERSION}`),
+    sdkGen: path.join(root, `pulumi-sdkgen-${PULUMI_VERSION}`),
   };
 }
