@@ -50,6 +50,8 @@ export interface RuntimeContext {
    * `false`: every event as a line and every plan as a table.
    */
   compact?: boolean;
+  /** Test seam: the cluster client (default: from the kubeconfig). */
+  createClient?: () => KubeClient;
 }
 
 type Log = (line: string, opts?: { ephemeral?: boolean }) => void;
@@ -75,6 +77,7 @@ function firstTimeInThisPulumiRun(what: string): boolean {
 }
 
 function client(inputs: ChartInputs, ctx: RuntimeContext = {}): KubeClient {
+  if (ctx.createClient) return ctx.createClient();
   return createKubeClient(inputs.kubeconfig || ctx.kubeconfig || undefined, ctx.context);
 }
 
