@@ -51,7 +51,7 @@ export function componentDirs(root = cacheRoot()): ComponentDirs {
     kwok: path.join(root, `kwok-${KWOK_VERSION}`),
     pulumi: path.join(root, `pulumi-${PULUMI_VERSION}-langhost-r1`),
     kubernetesProvider: path.join(root, `pulumi-kubernetes-v${PULUMI_KUBERNETES_VERSION}-r1`),
-    yamlLanguage: path.join(root, `pulumi-yaml-${PULUMI_YAML_VERSION}`),
+    yamlLanguage: path.join(root, `pulumi-yaml-${PULUMI_YAML_VERSION}-r2`),
     sdkGen: path.join(root, `pulumi-sdkgen-${PULUMI_VERSION}`),
   };
 }

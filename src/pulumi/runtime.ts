@@ -61,15 +61,28 @@ function logger(app: string, ctx: RuntimeContext): Log {
   return ctx.log ?? ((line, opts) => (opts?.ephemeral ? undefined : process.stdout.write(`[${app}] ${line}\n`)));
 }
 
+/** The pulumi CLI's pid: our parent, or its parent when we run under the `/bin/sh` shim (Linux /proc). */
+function pulumiPid(): number {
+  try {
+    const stat = fs.readFileSync(`/proc/${process.ppid}/stat`, 'utf8');
+    const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+    const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+    if (comm !== 'pulumi' && ppid > 1) return ppid;
+  } catch {
+    /* no /proc: the parent it is */
+  }
+  return process.ppid;
+}
+
 /**
  * True the first time this pulumi process (our parent: preview and update of one `pulumi up` run
  * in the same one, in separate provider processes) asks to print this plan.
  */
 function firstTimeInThisPulumiRun(what: string): boolean {
-  const key = crypto.createHash('sha256').update(`${process.ppid}\0${what}`).digest('hex').slice(0, 16);
+  const key = crypto.createHash('sha256').update(`${pulumiPid()}\0${what}`).digest('hex').slice(0, 16);
   const marker = path.join(os.tmpdir(), `sync-hooks-shown-${key}`);
   try {
-    fs.writeFileSync(marker, String(process.ppid), { flag: 'wx' });
+    fs.writeFileSync(marker, String(pulumiPid()), { flag: 'wx' });
     return true;
   } catch {
     return false;
