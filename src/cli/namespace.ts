@@ -40,6 +40,13 @@ export function contextNamespace(files: readonly string[], chosen?: string): { c
   return { context, ...(typeof ns === 'string' && ns !== '' ? { namespace: ns } : {}) };
 }
 
+/** Whether any of the kubeconfig files defines context `name` (undefined when no file could be read). */
+export function definesContext(files: readonly string[], name: string): boolean | undefined {
+  const configs = files.map(readKubeconfig).filter((k) => k && typeof k === 'object');
+  if (!configs.length) return undefined;
+  return configs.some((k) => Array.isArray(k.contexts) && k.contexts.some((c: any) => c?.name === name));
+}
+
 /** The kubeconfig files a target reads (`$KUBECONFIG` may list several). */
 export function kubeconfigFiles(target: ClusterTarget | undefined, env: NodeJS.ProcessEnv = process.env): string[] {
   if (target?.kubeconfig) return [target.kubeconfig];

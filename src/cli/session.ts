@@ -20,7 +20,7 @@ import { bool, ParsedArgs, UsageError } from './args';
 import { EXIT_FAILED, loadInput, reportBadInput } from './input';
 import { AppName, appName, checkFlags, durationFlag, files, jsonFlag, stringFlag } from './options';
 import { CliIO, plural } from './report';
-import { DefaultNamespace, describeDefaultNamespace, resolveDefaultNamespace, usesDefaultNamespace } from './namespace';
+import { DefaultNamespace, definesContext, describeDefaultNamespace, kubeconfigFiles, resolveDefaultNamespace, usesDefaultNamespace } from './namespace';
 import { ClusterTarget, resolveCluster } from './target';
 
 /** Seams for tests: a fake cluster, fake signals, no process.exit. */
@@ -119,6 +119,9 @@ export async function openSession(
   const context = stringFlag(args, 'context');
   const resolved = await (deps.resolveCluster ?? resolveCluster)(stringFlag(args, 'kubeconfig'));
   const target: ClusterTarget = context === undefined ? resolved : { ...resolved, context, description: `${resolved.description}, with --context ${context}` };
+  if (context !== undefined && definesContext(kubeconfigFiles(target), context) === false) {
+    throw new UsageError(`--context ${context}: kubeconfig has no context "${context}"`);
+  }
   io.err(`[sync-hooks] ${target.description}`);
   const defaultNamespace = resolveDefaultNamespace(namespaceFlag, target);
   const namespace = defaultNamespace.name;

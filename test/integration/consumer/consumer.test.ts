@@ -1,0 +1,159 @@
+/**
+ * The package as users meet it: `npm pack`, then projects of their own that install the tarball
+ * beside their own cdk8s, constructs and @pulumi/pulumi (versions other than our devDependencies,
+ * at the floor of our peer ranges), on the oldest Node we support (engines.node).
+ *
+ * 1. A Pulumi TypeScript project (its own Pulumi.yaml, package.json, tsconfig.json from Pulumi's
+ *    template, and index.ts = the README's example as written): `tsc` compiles it, `npm ls` shows
+ *    one copy of each peer, the real `pulumi` CLI run in that directory does `up` (hooks in order,
+ *    seen by an independent watch) and `destroy` (delete hooks, nothing left).
+ * 2. A cdk8s app without Pulumi imports `pulumi-sync-hooks/constructs` and synthesizes a chart;
+ *    no @pulumi module is installed or loaded.
+ */
+import { execFileSync, spawnSync, SpawnSyncReturns } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { pulumiEnv } from '../../../src/pulumi/workspace';
+import { eventually, isNotFound, k8s, kubeConfig, kubeconfigPath } from '../helpers/kube';
+import { Recorder } from '../helpers/recorder';
+
+const { minNode } = require('../../../scripts/min-node.js') as { minNode: () => string };
+
+const ROOT = path.resolve(__dirname, '..', '..', '..');
+const FIXTURES = path.join(__dirname, 'fixtures');
+const PEERS = { '@pulumi/pulumi': '3.230.0', cdk8s: '2.70.0', constructs: '10.4.0' };
+
+let work: string;
+let tarball: string;
+let node: string;
+
+function run(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = process.env): SpawnSyncReturns<string> {
+  return spawnSync(cmd, args, { cwd, env, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, timeout: 15 * 60_000 });
+}
+
+function ok(r: SpawnSyncReturns<string>, what: string): string {
+  if (r.status !== 0) throw new Error(`${what} exited ${r.status ?? r.signal}:\n${r.stdout}\n${r.stderr}`);
+  return r.stdout;
+}
+
+/** A fixture directory copied into `work/name`, `@TARBALL@` replaced by the packed tarball. */
+function project(name: string, extra: Record<string, string> = {}): string {
+  const dir = path.join(work, name);
+  fs.cpSync(path.join(FIXTURES, name), dir, { recursive: true });
+  const pj = path.join(dir, 'package.json');
+  fs.writeFileSync(pj, fs.readFileSync(pj, 'utf8').replace('@TARBALL@', tarball));
+  for (const [f, text] of Object.entries(extra)) fs.writeFileSync(path.join(dir, f), text);
+  return dir;
+}
+
+/** npm with the minimum Node first on PATH (so install scripts and engines checks see it). */
+function npmEnv(): NodeJS.ProcessEnv {
+  return { ...process.env, PATH: `${path.dirname(node)}${path.delimiter}${process.env.PATH}`, npm_config_audit: 'false', npm_config_fund: 'false' };
+}
+
+function readmeExample(): string {
+  const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+  const m = /<!-- consumer-example:start -->\s*```ts\n([\s\S]*?)```\s*<!-- consumer-example:end -->/.exec(readme);
+  if (!m) throw new Error('README.md has no consumer-example block');
+  return m[1];
+}
+
+beforeAll(() => {
+  node = minNode();
+  work = fs.mkdtempSync(path.join(os.tmpdir(), 'sync-hooks-consumer-'));
+  const out = ok(run('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', work], ROOT), 'npm pack');
+  tarball = path.join(work, JSON.parse(out)[0].filename);
+}, 15 * 60_000);
+
+afterAll(() => {
+  if (work) fs.rmSync(work, { recursive: true, force: true });
+});
+
+test('the tarball holds what users run: no bench, demo or test doubles outside ./testing; sources with the maps; a LICENSE', () => {
+  const files = ok(run('tar', ['-tzf', tarball], work), 'tar').split('\n').filter(Boolean);
+  expect(files).toContain('package/LICENSE');
+  expect(files).toContain('package/dist/pulumi/runtime.js');
+  expect(files.filter((f) => /\/dist\/(bench|demo)\//.test(f))).toEqual([]);
+  expect(files.filter((f) => /fake/i.test(f) && !f.startsWith('package/dist/testing/'))).toEqual([]);
+  expect(files.filter((f) => /^package\/(src|test|examples)\//.test(f))).toEqual([]);
+  const map = JSON.parse(execFileSync('tar', ['-xzOf', tarball, 'package/dist/constructs/hook-job.js.map'], { encoding: 'utf8' }));
+  expect(map.sourcesContent?.[0]).toContain('class HookJob');
+});
+
+describe('a Pulumi TypeScript project of its own, on the oldest supported Node', () => {
+  let dir: string;
+  const tc = { pulumi: process.env.SYNC_HOOKS_PULUMI as string, pulumiBinDir: process.env.SYNC_HOOKS_PULUMI_BIN as string, k8sBin: '', kwok: '', pulumiVersion: '' };
+
+  beforeAll(() => {
+    dir = project('pulumi-project', { 'index.ts': readmeExample() });
+    ok(run('npm', ['install'], dir, npmEnv()), 'npm install (pulumi project)');
+  }, 20 * 60_000);
+
+  test('npm ls shows one copy of each peer: the project’s own versions', () => {
+    for (const [name, version] of Object.entries(PEERS)) {
+      const r = run('npm', ['ls', name, '--all', '--parseable', '--long'], dir, npmEnv());
+      const copies = [...new Set(r.stdout.split('\n').filter(Boolean))];
+      expect({ name, copies: copies.length }).toEqual({ name, copies: 1 });
+      expect(copies[0]).toContain(`${name}@${version}`);
+    }
+    expect(fs.existsSync(path.join(dir, 'node_modules', 'pulumi-sync-hooks', 'node_modules', 'cdk8s'))).toBe(false);
+  });
+
+  test('tsc compiles the README example as written (Pulumi template tsconfig, node10 resolution, no skipLibCheck)', () => {
+    const r = run(node, [path.join(dir, 'node_modules', 'typescript', 'bin', 'tsc'), '--noEmit', '-p', dir], dir);
+    expect(r.stdout + r.stderr).toBe('');
+    expect(r.status).toBe(0);
+  }, 5 * 60_000);
+
+  test('pulumi up runs the hooks in order, pulumi destroy the delete hooks; nothing is left', async () => {
+    const stateDir = path.join(work, 'state');
+    fs.mkdirSync(stateDir);
+    const base: NodeJS.ProcessEnv = { ...process.env, ...pulumiEnv(tc, stateDir), KUBECONFIG: kubeconfigPath() };
+    const env = { ...base, PATH: `${path.dirname(node)}${path.delimiter}${base.PATH}` };
+    const pulumi = (...args: string[]) => run(tc.pulumi, [...args, '--non-interactive', '--color', 'never'], dir, env);
+    ok(pulumi('stack', 'init', 'dev'), 'pulumi stack init');
+    const rec = await Recorder.start(['Job', 'Deployment', 'Namespace']);
+    try {
+      const up = pulumi('up', '--yes');
+      if (up.status !== 0) throw new Error(`pulumi up failed:\n${up.stdout}\n${up.stderr}`);
+      const migrate = await eventually('db-migrate completed (seen by the watch)', async () => rec.completed('db-migrate', 'shop'));
+      const web = rec.created('Deployment', 'web', 'shop');
+      const notify = rec.created('Job', 'notify', 'shop') ?? rec.created('Job', 'shop-notify', 'shop');
+      const cleanup = rec.created('Job', 'cleanup', 'shop');
+      expect(web).toBeDefined();
+      expect(migrate).toBeLessThanOrEqual(web as number);
+      expect(cleanup).toBeGreaterThan(web as number);
+      expect(notify ?? cleanup).toBeGreaterThan(web as number);
+      expect(up.stdout).toMatch(/db-migrate/);
+
+      rec.clear();
+      const destroy = pulumi('destroy', '--yes');
+      if (destroy.status !== 0) throw new Error(`pulumi destroy failed:\n${destroy.stdout}\n${destroy.stderr}`);
+      const backup = await eventually('db-backup created', async () => rec.created('Job', 'db-backup', 'default'));
+      const webGone = await eventually('web deleted', async () => rec.deleted('Deployment', 'web', 'shop'));
+      const nsGone = await eventually('namespace shop deleted', async () => rec.deleted('Namespace', 'shop'));
+      const dns = await eventually('dns-cleanup created', async () => rec.created('Job', 'dns-cleanup', 'default'));
+      expect(backup).toBeLessThan(webGone);
+      expect(dns).toBeGreaterThan(nsGone);
+      const core = kubeConfig().makeApiClient(k8s().CoreV1Api);
+      expect(await isNotFound(core.readNamespace({ name: 'shop' }))).toBe(true);
+    } finally {
+      rec.stop();
+      const batch = kubeConfig().makeApiClient(k8s().BatchV1Api);
+      for (const name of ['db-backup', 'dns-cleanup']) await batch.deleteNamespacedJob({ name, namespace: 'default', propagationPolicy: 'Background' }).catch(() => undefined);
+    }
+  }, 20 * 60_000);
+});
+
+test('a cdk8s app without Pulumi: pulumi-sync-hooks/constructs synthesizes Argo CD YAML and loads no @pulumi or engine module', () => {
+  const dir = project('constructs-only');
+  ok(run('npm', ['install'], dir, npmEnv()), 'npm install (constructs only)');
+  expect(fs.existsSync(path.join(dir, 'node_modules', '@pulumi'))).toBe(false);
+  const r = JSON.parse(ok(run(node, ['synth.js'], dir), 'node synth.js'));
+  expect(r.pulumiModules).toBe(0);
+  expect(r.engineModules).toBe(0);
+  expect(r.yaml).toContain('argocd.argoproj.io/hook: PreSync');
+  expect(r.yaml).toContain('argocd.argoproj.io/hook: PostSync');
+  expect(r.yaml).toContain('argocd.argoproj.io/sync-wave: "2"');
+}, 20 * 60_000);
