@@ -11,8 +11,12 @@ import { ownedBy } from './ownership';
 import { RecordStatus, terminateDeadHook } from './record';
 import { waitGone } from './wait';
 
-/** Before the first write: dead hooks released, the record stored with status Running. */
-export async function startRecord(op: Operation): Promise<void> {
+/**
+ * Before validation (we hold the lock, so their operation is dead): the hooks a dead operation
+ * left running are terminated (hook finalizer removed, deleted), unless it is being continued.
+ * Validation then sees the cluster as this operation will (e.g. a named hook about to be re-created).
+ */
+export async function releaseDeadOperation(op: Operation): Promise<void> {
   const rec = op.recorder;
   if (!rec) return;
   for (const h of rec.deadHooks(op.resumed)) {
@@ -25,7 +29,11 @@ export async function startRecord(op: Operation): Promise<void> {
       op.warn(`could not terminate ${describeRef(h)} left by a dead operation: ${(err as Error).message}`, refId(h));
     }
   }
-  await rec.flush();
+}
+
+/** Before the first write of the operation: the record stored with status Running. */
+export async function startRecord(op: Operation): Promise<void> {
+  await op.recorder?.flush();
 }
 
 /** Stores how the operation ended (best effort: a failed write is a warning). */

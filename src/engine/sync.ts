@@ -21,7 +21,7 @@ import {
 } from './errors';
 import { HookOutcome, applyDeletePolicies, terminateRunningHooks } from './hooks';
 import { Operation, planHash } from './operation';
-import { endRecord, startRecord } from './record-ops';
+import { endRecord, releaseDeadOperation, startRecord } from './record-ops';
 import { runStep } from './step';
 import { toFailure } from './step-failure';
 import { runSyncFail } from './syncfail';
@@ -115,6 +115,7 @@ export async function runSync(client: KubeClient, plan: SyncPlan, opts: SyncOpti
   const tasks = [...plan.steps.flatMap((s) => s.tasks), ...plan.syncFail];
   const op = new Operation(client, 'sync', planHash(tasks.map((t) => [t.id, t.action, t.object])), opts);
   try {
+    await releaseDeadOperation(op);
     try {
       await validateTasks(op, tasks, { dryRun: opts.dryRun ?? true });
     } catch (err) {

@@ -17,7 +17,7 @@ import { ClusterValidationError, FailureInfo, TeardownFailedError } from './erro
 import { EnginePhase } from './events';
 import { applyDeletePolicies, awaitHook, createHook, prepareHooks, recordStepIntent, terminateRunningHooks } from './hooks';
 import { Operation, planHash } from './operation';
-import { deleteLeftoverHooks, endRecord, startRecord } from './record-ops';
+import { deleteLeftoverHooks, endRecord, releaseDeadOperation, startRecord } from './record-ops';
 import { deleteAndWait } from './resources';
 import { hookFailure } from './step';
 import { StepFailure, toFailure } from './step-failure';
@@ -127,6 +127,7 @@ export async function runTeardown(client: KubeClient, plan: TeardownPlan, opts: 
     opts,
   );
   try {
+    await releaseDeadOperation(op);
     try {
       await validateTasks(op, hookTasks, { dryRun: true });
     } catch (err) {

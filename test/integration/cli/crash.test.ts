@@ -45,6 +45,12 @@ async function finish(p: CliProcess): Promise<number | null> {
   }
 }
 
+/** Waits for the exit and checks its code, showing the run's output when it differs. */
+async function expectExit(p: CliProcess, code: number): Promise<void> {
+  const got = await finish(p);
+  if (got !== code) throw new Error(`exited ${got}, expected ${code}:\n${p.stdout}\n${p.stderr}`);
+}
+
 async function record(name: string): Promise<OperationRecord | undefined> {
   const cm = await c.get(recordRef(name));
   return cm ? parseRecord(cm, name) : undefined;
@@ -114,7 +120,7 @@ describe('kill -9 of `sync-hooks sync`, then the same sync again', () => {
       expect(live?.metadata.finalizers).toContain(HOOK_FINALIZER);
 
       const again = run(['sync', '-f', file, '--name', ns]);
-      expect(await finish(again)).toBe(0);
+      await expectExit(again, 0);
       expect(again.stderr).toMatch(/took over the lock of application ".*" from .* \(sync started .*; its process is gone\)/);
       expect(again.stdout).toContain(`hook Job ${ns}/${pre.name} still running from the interrupted operation: awaiting it`);
       expect(started(again)).toEqual([`Sync wave 1: hook Job ${ns}/mid started`, `PostSync wave 0: hook Job ${ns}/post started`]);
@@ -138,7 +144,7 @@ describe('kill -9 of `sync-hooks sync`, then the same sync again', () => {
       expect(ran).toEqual(expect.arrayContaining(['PreSync', 'Sync']));
 
       const again = run(['sync', '-f', file, '--name', ns]);
-      expect(await finish(again)).toBe(0);
+      await expectExit(again, 0);
       expect(started(again).some((l) => l.includes('/pre-') || l.includes('/mid '))).toBe(false);
       expect(again.stdout).toMatch(new RegExp(`hook Job ${ns}/pre-\\S+ already succeeded in the interrupted operation: not run again`));
       expect(again.stdout).toContain(`hook Job ${ns}/mid already succeeded in the interrupted operation: not run again`);
@@ -161,7 +167,7 @@ describe('kill -9 of `sync-hooks sync`, then the same sync again', () => {
       expect((await record(ns))!.written.map((w) => w.name)).toEqual(expect.arrayContaining(['settings', 'later']));
 
       const again = run(['sync', '-f', file, '--name', ns]);
-      expect(await finish(again)).toBe(0);
+      await expectExit(again, 0);
       expect(started(again)).toEqual([]);
       expect(again.stdout).toContain(`hook Job ${ns}/post still running from the interrupted operation: awaiting it`);
       expect((await record(ns))!.hooks.find((h) => h.name === 'post')).toMatchObject({ uid, status: 'Succeeded' });
@@ -181,7 +187,7 @@ describe('kill -9 of `sync-hooks sync`, then the same sync again', () => {
       const next = app(ns).filter((o) => o.metadata.name !== 'settings');
       const file2 = writeManifests(dir, `${ns}-v2.yaml`, next);
       const again = run(['sync', '-f', file2, '--name', ns]);
-      expect(await finish(again)).toBe(0);
+      await expectExit(again, 0);
       expect(again.stdout).toMatch(new RegExp(`Job ${ns}/mid was left running by operation \\w+ .* which is gone: terminated`));
       expect(again.events.some((e) => e.includes(`pruned ConfigMap ${ns}/settings`))).toBe(true);
       expect(await c.get({ apiVersion: 'v1', kind: 'ConfigMap', namespace: ns, name: 'settings' })).toBeUndefined();
@@ -257,20 +263,20 @@ describe('one operation per app', () => {
   test('a hung holder (SIGSTOP) keeps the lock until it expires (--lock-ttl), then the next run takes it over and continues', async () => {
     await inApp('lock-stale', async (ns) => {
       const file = writeManifests(dir, `${ns}.yaml`, app(ns, { pre: '2s' }));
-      const hung = run(['sync', '-f', file, '--name', ns, '--lock-ttl', '5s']);
+      const hung = run(['sync', '-f', file, '--name', ns, '--lock-ttl', '15s']);
       try {
         await hung.waitForOutput(`PreSync wave 0: hook Job ${ns}/pre-`);
         hung.child.kill('SIGSTOP');
         const refused = run(['sync', '-f', file, '--name', ns]);
-        expect(await finish(refused)).toBe(1);
+        await expectExit(refused, 1);
         expect(refused.stderr).toContain(`application "${ns}" is locked by`);
         await eventually(
           'the hung holder\'s lock to expire',
           async () => {
             const lease = await c.get(lockRef(ns));
-            return !!lease && Date.parse(lease.spec.renewTime) + 5000 < Date.now();
+            return !!lease && Date.parse(lease.spec.renewTime) + 15_000 < Date.now();
           },
-          30_000,
+          60_000,
         );
         const next = run(['sync', '-f', file, '--name', ns]);
         expect(await finish(next)).toBe(0);
