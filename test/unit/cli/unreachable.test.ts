@@ -1,4 +1,5 @@
 /** A cluster nobody answers for: the CLI and SyncedChart's runtime say so, naming the server and the cause. */
+// jest: loads @kubernetes/client-node (the CLI creates a real client against a closed port)
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';

@@ -72,7 +72,7 @@ const cases: Case[] = [
   {
     name: 'the operation deadline',
     script: (f) => f.react({ kind: 'Deployment' }, never),
-    opts: { timeoutMs: 80 },
+    opts: { timeoutMs: 1500 }, // well past the in-memory PreSync even on a loaded machine: the deadline must hit in Sync,
     errorClass: SyncTimeoutError,
     reason: 'Timeout',
     phase: 'Sync',
