@@ -2,6 +2,12 @@
  * The embedded control plane: etcd, kube-apiserver, kube-controller-manager, kube-scheduler and
  * kwok as plain processes on 127.0.0.1 (free ports, a temp data dir), one fake node. Processes are
  * detached so `sync-hooks cluster up` can return; they are stopped by PID, never by name.
+ *
+ * Credentials: the data directory is 0700 and everything in it that grants access (the admin
+ * token of tokens.csv, state.json and the kubeconfig that carry it, the service-account key) is
+ * 0600, as is the default state file (directory 0700). etcd listens on no TCP port at all: its
+ * client and peer endpoints are unix sockets inside the data directory, so only the owner of the
+ * data directory (the API server) can reach the store.
  */
 import { spawn } from 'node:child_process';
 import * as crypto from 'node:crypto';
@@ -18,11 +24,15 @@ import { ensureToolchain, Toolchain } from './toolchain';
 import { cacheRoot } from './versions';
 
 export const NODE_NAME = 'kwok-node-0';
+const ETCD_CLIENT_SOCKET = 'etcd-client.sock';
+const ETCD_PEER_SOCKET = 'etcd-peer.sock';
 const COMPONENTS = ['etcd', 'kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'kwok'] as const;
 type Component = (typeof COMPONENTS)[number];
 
 export interface ClusterState {
   dataDir: string;
+  /** etcd's client endpoint: a unix socket in the data directory (absent in states from before). */
+  etcdSocket?: string;
   kubeconfig: string;
   server: string;
   token: string;
@@ -46,6 +56,24 @@ export interface StartOptions {
 /** The state file of the default cluster started by `sync-hooks cluster up`. */
 export function defaultStateFile(): string {
   return path.join(cacheRoot(), 'cluster', 'state.json');
+}
+
+/** Writes a file only its owner can read, also when it already exists with a wider mode. */
+function writePrivate(file: string, content: string | Buffer): void {
+  fs.writeFileSync(file, content, { mode: 0o600 });
+  fs.chmodSync(file, 0o600);
+}
+
+/** Creates a directory (and parents) and makes it owner-only. */
+function privateDir(dir: string): void {
+  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+  fs.chmodSync(dir, 0o700);
+}
+
+/** Writes the default state file (0600) in its directory (0700). */
+export function writeDefaultState(state: ClusterState): void {
+  privateDir(path.dirname(defaultStateFile()));
+  writePrivate(defaultStateFile(), JSON.stringify(state, null, 2));
 }
 
 function freePort(): Promise<number> {
@@ -119,12 +147,14 @@ export async function startCluster(opts: StartOptions = {}): Promise<ClusterStat
   const started = Date.now();
   const timeoutMs = opts.timeoutMs ?? 120_000;
   const dataDir = opts.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'sync-hooks-cluster-'));
-  fs.mkdirSync(path.join(dataDir, 'logs'), { recursive: true });
-  const [etcdPort, etcdPeer, apiPort, kcmPort, schedPort] = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort()]);
+  privateDir(dataDir);
+  privateDir(path.join(dataDir, 'logs'));
+  const [apiPort, kcmPort, schedPort] = await Promise.all([freePort(), freePort(), freePort()]);
   const token = crypto.randomBytes(24).toString('hex');
   const server = `https://127.0.0.1:${apiPort}`;
   const state: ClusterState = {
     dataDir,
+    etcdSocket: path.join(dataDir, ETCD_CLIENT_SOCKET),
     kubeconfig: path.join(dataDir, 'kubeconfig'),
     server,
     token,
@@ -135,22 +165,24 @@ export async function startCluster(opts: StartOptions = {}): Promise<ClusterStat
   };
   const ep: ApiEndpoint = { server, token };
   const { privateKey } = crypto.generateKeyPairSync('rsa', { modulusLength: 2048 });
-  fs.writeFileSync(path.join(dataDir, 'sa.key'), privateKey.export({ type: 'pkcs1', format: 'pem' }), { mode: 0o600 });
-  fs.writeFileSync(path.join(dataDir, 'tokens.csv'), `${token},admin,admin,"system:masters"\n`, { mode: 0o600 });
-  fs.writeFileSync(state.kubeconfig, kubeconfigYaml(server, token), { mode: 0o600 });
+  writePrivate(path.join(dataDir, 'sa.key'), privateKey.export({ type: 'pkcs1', format: 'pem' }));
+  writePrivate(path.join(dataDir, 'tokens.csv'), `${token},admin,admin,"system:masters"\n`);
+  writePrivate(state.kubeconfig, kubeconfigYaml(server, token));
   fs.writeFileSync(path.join(dataDir, 'kwok.yaml'), kwokStagesYaml());
   const bin = (n: string) => path.join(tc.k8sBin, n);
   try {
     progress(`starting etcd, kube-apiserver, kube-controller-manager, kube-scheduler and kwok on 127.0.0.1 (data: ${dataDir})`);
     launch(state, 'etcd', bin('etcd'), [
       '--name=node0', `--data-dir=${path.join(dataDir, 'etcd')}`,
-      `--listen-client-urls=http://127.0.0.1:${etcdPort}`, `--advertise-client-urls=http://127.0.0.1:${etcdPort}`,
-      `--listen-peer-urls=http://127.0.0.1:${etcdPeer}`, `--initial-advertise-peer-urls=http://127.0.0.1:${etcdPeer}`,
-      `--initial-cluster=node0=http://127.0.0.1:${etcdPeer}`,
+      // Unix sockets relative to the data directory (every component's working directory): no
+      // TCP port anyone on the machine could talk to, no socket-path length limit.
+      `--listen-client-urls=unix://${ETCD_CLIENT_SOCKET}`, `--advertise-client-urls=unix://${ETCD_CLIENT_SOCKET}`,
+      `--listen-peer-urls=unix://${ETCD_PEER_SOCKET}`, `--initial-advertise-peer-urls=unix://${ETCD_PEER_SOCKET}`,
+      `--initial-cluster=node0=unix://${ETCD_PEER_SOCKET}`,
       '--unsafe-no-fsync=true', '--auto-compaction-retention=1', '--quota-backend-bytes=2147483648', '--log-level=warn',
     ]);
     launch(state, 'kube-apiserver', bin('kube-apiserver'), [
-      `--etcd-servers=http://127.0.0.1:${etcdPort}`,
+      `--etcd-servers=unix://${ETCD_CLIENT_SOCKET}`,
       '--bind-address=127.0.0.1', '--advertise-address=127.0.0.1', `--secure-port=${apiPort}`,
       `--cert-dir=${path.join(dataDir, 'certs')}`,
       '--service-cluster-ip-range=10.0.0.0/24',
@@ -218,11 +250,8 @@ export async function startCluster(opts: StartOptions = {}): Promise<ClusterStat
     }, timeoutMs);
     state.startupMs = Date.now() - started;
     progress(`cluster usable after ${formatDuration(state.startupMs)}; KUBECONFIG=${state.kubeconfig}`);
-    fs.writeFileSync(path.join(dataDir, 'state.json'), JSON.stringify(state, null, 2));
-    if (opts.recordAsDefault) {
-      fs.mkdirSync(path.dirname(defaultStateFile()), { recursive: true });
-      fs.writeFileSync(defaultStateFile(), JSON.stringify(state, null, 2));
-    }
+    writePrivate(path.join(dataDir, 'state.json'), JSON.stringify(state, null, 2));
+    if (opts.recordAsDefault) writeDefaultState(state);
     return state;
   } catch (e) {
     await stopCluster(state, { keepData: true });
@@ -269,6 +298,8 @@ export async function stopCluster(state: ClusterState, opts: { keepData?: boolea
 export function readDefaultState(): ClusterState | undefined {
   const f = defaultStateFile();
   if (!fs.existsSync(f)) return undefined;
+  // Written 0644 by versions before 0600: it holds a system:masters token.
+  if (fs.statSync(f).mode & 0o077) fs.chmodSync(f, 0o600);
   return JSON.parse(fs.readFileSync(f, 'utf8')) as ClusterState;
 }
 
