@@ -2,6 +2,7 @@
 import type { HookResult } from '../engine';
 import type { KubeObject } from '../model';
 import type { InventoryEntry } from '../runner';
+import type { SecretData } from './secret-data';
 
 export type RunHooks = 'on-change' | 'always';
 
@@ -26,7 +27,10 @@ export interface ChartRetry {
 /** Inputs as the provider receives them. */
 export interface ChartInputs {
   appName: string;
+  /** Secrets' values replaced by a placeholder: they are in `secretData` (see secret-data.ts). */
   manifests: KubeObject[];
+  /** Values of the chart's Secrets by index in `manifests` (a secret input). */
+  secretData?: SecretData;
   kubeconfig?: string;
   namespace?: string;
   prune: boolean;
@@ -78,6 +82,8 @@ export interface ChartOutputs extends ChartInputs {
   objects: InventoryEntry[];
   hooks: HookSummary[];
   lastSync: LastSync;
+  /** The last failure with the hook's termination messages and log tails (secret output; lastSync.message withholds them). */
+  failureDetails?: string;
 }
 
 export function summarizeHooks(hooks: HookResult[]): HookSummary[] {

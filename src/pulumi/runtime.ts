@@ -18,6 +18,7 @@ import { writeTimelineFile } from '../timeline';
 import { inventoryScope } from '../runner/prepare';
 import { compactRenderer, syncPlanSummary } from './compact';
 import { ChartInputs, ChartOutputs, summarizeHooks } from './inputs';
+import { mergeSecretData } from './secret-data';
 
 /** Pulumi's marker for values unknown during preview. */
 const UNKNOWN = '04da6b54-80e4-46f7-96ec-b56ff0331ba9';
@@ -125,9 +126,14 @@ function engineOptions(inputs: ChartInputs, ctx: RuntimeContext = {}, timeline?:
   };
 }
 
+/** The manifests as written: the Secrets' values merged back from `secretData`. */
+function manifestsOf(inputs: Pick<ChartInputs, 'manifests' | 'secretData'>) {
+  return mergeSecretData(inputs.manifests ?? [], inputs.secretData);
+}
+
 export async function check(olds: Partial<ChartInputs>, news: ChartInputs, ctx: RuntimeContext = {}) {
-  if (hasUnknown(news.manifests) || hasUnknown(news.namespace)) return { inputs: news };
-  const manifests = prepareManifests(news.manifests ?? []);
+  if (hasUnknown(news.manifests) || hasUnknown(news.secretData) || hasUnknown(news.namespace)) return { inputs: news };
+  const manifests = prepareManifests(manifestsOf(news));
   const problems = manifestProblems(manifests, { defaultNamespace: news.namespace });
   if (manifests.length === 0 && !news.allowEmpty) problems.push(emptyChartProblem(`SyncedChart ${news.appName}`, 'chart'));
   // No `property`: Pulumi prints a failing property's whole value next to the reason, and the
@@ -179,6 +185,7 @@ function desiredKeys(inputs: ChartInputs, inventory: InventoryEntry[]): string[]
 export function changedFields(olds: ChartOutputs, news: ChartInputs & { __provider?: string }): string[] {
   const changed: string[] = [];
   if (stableStringify(olds.manifests) !== stableStringify(news.manifests)) changed.push('manifests');
+  if (stableStringify(olds.secretData ?? {}) !== stableStringify(news.secretData ?? {})) changed.push('secretData');
   if (stableStringify(olds.triggers ?? []) !== stableStringify(news.triggers ?? [])) changed.push('triggers');
   for (const k of ['namespace', 'prune', 'runNonce', 'appName'] as const) {
     if ((olds[k] ?? null) !== (news[k] ?? null)) changed.push(k);
@@ -201,12 +208,16 @@ export async function diff(_id: string, olds: ChartOutputs, news: ChartInputs & 
   return { changes: changed.length > 0, replaces: [], deleteBeforeReplace: false, stables: [] as string[] };
 }
 
-function outputs(inputs: ChartInputs, objects: InventoryEntry[], hooks: ChartOutputs['hooks'], status: 'Succeeded' | 'Failed', started: number, message?: string): ChartOutputs {
+/** `failure`: the error's message (withholds the hook's output) and details (has it; a secret output). */
+function outputs(inputs: ChartInputs, objects: InventoryEntry[], hooks: ChartOutputs['hooks'], status: 'Succeeded' | 'Failed', started: number, failure?: { message: string; details: string }): ChartOutputs {
+  const rest: ChartOutputs = { ...(inputs as ChartOutputs) };
+  delete rest.failureDetails; // a success clears the previous failure's
   return {
-    ...inputs,
+    ...rest,
     objects,
     hooks,
-    lastSync: { operation: 'sync', status, time: new Date().toISOString(), durationMs: Date.now() - started, ...(message ? { message } : {}) },
+    lastSync: { operation: 'sync', status, time: new Date().toISOString(), durationMs: Date.now() - started, ...(failure ? { message: failure.message } : {}) },
+    ...(failure ? { failureDetails: failure.details } : {}),
   };
 }
 
@@ -228,7 +239,7 @@ async function sync(id: string, inputs: ChartInputs, previous: InventoryEntry[],
   const timeline = timelineOf(inputs);
   try {
     const { result, inventory } = await syncManifests(c, {
-      manifests: inputs.manifests,
+      manifests: manifestsOf(inputs),
       previous,
       namespace: inputs.namespace,
       prune: inputs.prune,
@@ -242,7 +253,7 @@ async function sync(id: string, inputs: ChartInputs, previous: InventoryEntry[],
   } catch (e) {
     if (e instanceof SyncFailedError) {
       const inventory = (e as SyncFailedError & { inventory?: InventoryEntry[] }).inventory ?? previous;
-      const outs = outputs(inputs, inventory, summarizeHooks(e.hooks), 'Failed', started, e.message);
+      const outs = outputs(inputs, inventory, summarizeHooks(e.hooks), 'Failed', started, { message: e.message, details: e.details });
       // Recorded as "created but failed to initialize": the state keeps what was applied (no orphans)
       // and the next `pulumi up` retries.
       throw { id, properties: outs, reasons: [e.message], message: e.message };
@@ -287,7 +298,7 @@ export async function remove(_id: string, props: ChartOutputs, ctx: RuntimeConte
   const timeline = timelineOf(props);
   try {
     await teardownManifests(c, {
-      manifests: props.manifests,
+      manifests: manifestsOf(props),
       inventory: props.objects ?? [],
       namespace: props.namespace,
       record: recordOf(props, ctx),

@@ -14,6 +14,7 @@ import { sanitizeAppName } from '../runner/inventory-store';
 import { normalizeManifests } from '../runner/normalize';
 import { ChartOutputs, ChartRetry, ChartTimeouts, HookSummary, LastSync, RunHooks } from './inputs';
 import { syncedChartProvider } from './provider';
+import { splitSecretData } from './secret-data';
 
 
 export interface SyncedChartArgs {
@@ -67,10 +68,6 @@ export function defaultRecordApp(project: string, stack: string, name: string): 
   return `${sanitizeAppName(`${project}-${stack}-${name}`).slice(0, 54).replace(/-+$/, '')}-${hash}`;
 }
 
-function containsSecret(manifests: KubeObject[]): boolean {
-  return manifests.some((m) => m?.kind === 'Secret' && m.apiVersion === 'v1');
-}
-
 export class SyncedChart extends pulumi.dynamic.Resource {
   /** Managed objects that exist because of this chart. */
   declare readonly objects: pulumi.Output<ChartOutputs['objects']>;
@@ -78,6 +75,11 @@ export class SyncedChart extends pulumi.dynamic.Resource {
   declare readonly hooks: pulumi.Output<HookSummary[]>;
   /** Status and time of the last sync. */
   declare readonly lastSync: pulumi.Output<LastSync>;
+  /**
+   * The last failure in full, with the failed hook's termination message and log tail (which
+   * `lastSync.message` withholds: they may hold secrets). Secret; absent after a success.
+   */
+  declare readonly failureDetails: pulumi.Output<string | undefined>;
 
   constructor(name: string, args: SyncedChartArgs, opts?: pulumi.CustomResourceOptions) {
     // A cdk8s Chart is a construct tree (circular): synthesize it now, never wrap it in an Output.
@@ -86,15 +88,17 @@ export class SyncedChart extends pulumi.dynamic.Resource {
       chart && typeof (chart as ChartLike).toJson === 'function'
         ? (pulumi.output(normalizeManifests(chartManifests(chart as ChartLike, `SyncedChart "${name}": chart`)) as unknown) as pulumi.Output<KubeObject[]>)
         : pulumi.output(args.chart as pulumi.Input<KubeObject[] | string>).apply((c) => normalizeManifests(chartManifests(c as KubeObject[] | string, `SyncedChart "${name}": chart`)));
-    // Secrets in the chart (kind: Secret) and the kubeconfig never reach the state in plaintext.
-    const safeManifests = manifests.apply((m: KubeObject[]) => (containsSecret(m) ? pulumi.secret(m) : m));
+    // Secrets in the chart (kind: Secret) and the kubeconfig never reach the state in plaintext;
+    // only the Secrets' values are secret, so `preview --diff` still shows every other change.
+    const split = manifests.apply((m: KubeObject[]) => splitSecretData(m));
     const kubeconfig = args.kubeconfig === undefined ? undefined : pulumi.secret(args.kubeconfig);
     super(
       syncedChartProvider,
       name,
       {
         appName: name,
-        manifests: safeManifests,
+        manifests: split.apply((s) => s.manifests),
+        secretData: pulumi.secret(split.apply((s) => s.secretData)),
         kubeconfig,
         namespace: args.namespace,
         prune: args.prune ?? true,
@@ -111,8 +115,9 @@ export class SyncedChart extends pulumi.dynamic.Resource {
         objects: undefined,
         hooks: undefined,
         lastSync: undefined,
+        failureDetails: undefined,
       },
-      { ...opts, additionalSecretOutputs: ['kubeconfig', ...(opts?.additionalSecretOutputs ?? [])] },
+      { ...opts, additionalSecretOutputs: ['kubeconfig', 'secretData', 'failureDetails', ...(opts?.additionalSecretOutputs ?? [])] },
       'sync-hooks',
       'SyncedChart',
     );

@@ -3,6 +3,7 @@
  * sync → prune → failing sync → delete cycle through `main`, bad input, and Ctrl-C through the
  * real binary. One namespace and application name per test; no fixed sleeps.
  */
+import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import { KubeClient } from '../../../src/engine';
 import { KubeObject } from '../../../src/model';
@@ -40,9 +41,12 @@ const indexOf = (events: string[], line: string) => {
   return i;
 };
 
+/** Planted in the failing hook's output (its termination message): must not leave the cluster's pod. */
+const HOOK_OUTPUT_SECRET = `db-password-${crypto.randomBytes(6).toString('hex')}`;
+
 function app(ns: string, o: { failPreSync?: boolean; withConfigMap?: boolean } = {}): KubeObject[] {
   return [
-    hookJob(ns, 'migrate', { phase: 'PreSync', policy: 'HookSucceeded', ...(o.failPreSync ? { fail: { exitCode: 3, message: 'migration 42 failed' } } : {}) }),
+    hookJob(ns, 'migrate', { phase: 'PreSync', policy: 'HookSucceeded', ...(o.failPreSync ? { fail: { exitCode: 3, message: `migration 42 failed: password=${HOOK_OUTPUT_SECRET}` } } : {}) }),
     ...(o.withConfigMap === false ? [] : [configMap(ns, 'settings')]),
     deployment(ns, 'web', 1),
     hookJob(ns, 'smoke', { phase: 'PostSync', policy: 'HookSucceeded' }),
@@ -101,6 +105,10 @@ test('sync, prune on the next sync, a failing PreSync, then delete', async () =>
     expect(indexOf(third.events, 'SyncFail: running 1 hook after HookFailed in PreSync')).toBeGreaterThan(indexOf(third.events, `PreSync wave 0: hook Job ${ns}/migrate FAILED`));
     expect(third.stdout).toMatch(new RegExp(`Job ${ns}/migrate\\s+PreSync\\s+0\\s+Failed`));
     expect(third.stdout).toMatch(new RegExp(`Job ${ns}/alert\\s+SyncFail\\s+0\\s+Succeeded`));
+    // The hook's output may hold secrets: not in CLI output, not in any ConfigMap (inventory, record).
+    expect(reason).toContain('termination message and logs withheld');
+    expect(`${third.stdout}\n${third.stderr}`).not.toContain(HOOK_OUTPUT_SECRET);
+    expect(JSON.stringify(await c.list({ apiVersion: 'v1', kind: 'ConfigMap' }))).not.toContain(HOOK_OUTPUT_SECRET);
     const inv3 = await readInventory(c, ns);
     expect(inv3?.lastSyncStatus).toBe('Failed');
     expect(inv3?.entries.map((e) => e.name)).toEqual(['web']);

@@ -8,18 +8,20 @@ export interface AppOptions {
   /** Extra ConfigMaps by wave, e.g. { 'cfg-a': 0, 'cfg-c': 2 }. */
   configMaps?: Record<string, number>;
   failPreSync?: boolean;
+  /** Termination message of the failing PreSync hook's container (default `migrate failed on purpose`). */
+  failMessage?: string;
   failPreDelete?: boolean;
   secretValue?: string;
   version?: string;
 }
 
-export function job(name: string, ns: string, hook: string, opts: { policy?: string; wave?: number; fail?: boolean; duration?: string; generateName?: boolean } = {}): KubeObject {
+export function job(name: string, ns: string, hook: string, opts: { policy?: string; wave?: number; fail?: boolean; failMessage?: string; duration?: string; generateName?: boolean } = {}): KubeObject {
   const annotations: Record<string, string> = { 'argocd.argoproj.io/hook': hook };
   if (opts.policy) annotations['argocd.argoproj.io/hook-delete-policy'] = opts.policy;
   if (opts.wave !== undefined) annotations['argocd.argoproj.io/sync-wave'] = String(opts.wave);
   const podAnnotations: Record<string, string> = { [RUN]: opts.duration ?? '500ms' };
   const podLabels: Record<string, string> = opts.fail ? { 'sync-hooks.local/fail': 'true' } : {};
-  if (opts.fail) podAnnotations['sync-hooks.local/fail-message'] = `${name} failed on purpose`;
+  if (opts.fail) podAnnotations['sync-hooks.local/fail-message'] = opts.failMessage ?? `${name} failed on purpose`;
   return {
     apiVersion: 'batch/v1',
     kind: 'Job',
@@ -35,7 +37,7 @@ export function app(o: AppOptions): KubeObject[] {
   const cms = o.configMaps ?? { 'cfg-a': 0, 'cfg-b': 2 };
   const objs: KubeObject[] = [
     { apiVersion: 'v1', kind: 'Namespace', metadata: { name: o.ns } },
-    job('migrate', o.ns, 'PreSync', { fail: o.failPreSync, duration: '1s' }),
+    job('migrate', o.ns, 'PreSync', { fail: o.failPreSync, failMessage: o.failMessage, duration: '1s' }),
     {
       apiVersion: 'apps/v1',
       kind: 'Deployment',

@@ -5,6 +5,7 @@
  * destroy runs PreDelete before and PostDelete after the deletions; a failed PreDelete keeps it all.
  */
 import * as fs from 'node:fs';
+import { parse as parseYaml } from 'yaml';
 import { SyncedChart } from '../../../src/pulumi/synced-chart';
 import { KubeObject } from '../../../src/model';
 import { eventually, isNotFound, k8s, kubeConfig, kubeconfigPath, uniqueName } from '../helpers/kube';
@@ -18,15 +19,19 @@ const batch = kc.makeApiClient(k8s().BatchV1Api);
 const apps = kc.makeApiClient(k8s().AppsV1Api);
 
 /** A stack whose program deploys whatever `state.manifests` holds at the time of the operation. */
-async function chartStack(initial: KubeObject[]): Promise<{ t: TestStack; state: { manifests: KubeObject[] } }> {
+async function chartStack(initial: KubeObject[], opts: { kubeconfig?: string } = {}): Promise<{ t: TestStack; state: { manifests: KubeObject[] } }> {
   const state = { manifests: initial };
-  const kubeconfig = fs.readFileSync(kubeconfigPath(), 'utf8');
+  const kubeconfig = opts.kubeconfig ?? fs.readFileSync(kubeconfigPath(), 'utf8');
   const t = await testStack(async () => {
     const c = new SyncedChart('app', { chart: state.manifests, kubeconfig, timeouts: { sync: 300, hook: 120 } });
-    return { hooks: c.hooks, objects: c.objects, lastSync: c.lastSync };
+    return { hooks: c.hooks, objects: c.objects, lastSync: c.lastSync, failureDetails: c.failureDetails };
   });
   return { t, state };
 }
+
+/** The cluster's kubeconfig as one-line JSON, the form pulumi-eks outputs. */
+const jsonKubeconfig = () => JSON.stringify(parseYaml(fs.readFileSync(kubeconfigPath(), 'utf8')));
+const adminToken = () => /token: (\S+)/.exec(fs.readFileSync(kubeconfigPath(), 'utf8'))![1];
 
 const exists = async (p: Promise<unknown>) => !(await isNotFound(p));
 
@@ -126,11 +131,26 @@ describe('SyncedChart lifecycle', () => {
   });
 });
 
-test('a failing PreSync fails up: SyncFail ran, no Sync-phase object exists, the state lists what was created', async () => {
+test('a failing PreSync fails up: SyncFail ran, no Sync-phase object exists, the state lists what was created; no secret in plaintext', async () => {
   const ns = uniqueName('scfail');
-  const { t } = await chartStack(app({ ns, failPreSync: true }));
+  // Planted: the admin token (in a one-line JSON kubeconfig), a Secret's value, and a string the
+  // failing hook prints (its termination message: kwok's fail-message annotation).
+  const planted = { token: adminToken(), secretData: `s3cr3t-${uniqueName('v')}`, hookOutput: `hook-pw-${uniqueName('o')}` };
+  const { t } = await chartStack(app({ ns, failPreSync: true, secretValue: planted.secretData, failMessage: `migrate failed: password=${planted.hookOutput}` }), {
+    kubeconfig: jsonKubeconfig(),
+  });
+  const notIn = (where: string, text: string) => {
+    for (const [what, value] of Object.entries(planted)) expect(`${where} has no ${what}: ${text.includes(value)}`).toBe(`${where} has no ${what}: false`);
+  };
   try {
-    await expect(t.stack.up()).rejects.toThrow(/HookFailed in PreSync wave 0: Job \S+\/migrate[\s\S]*SyncFail ran: 1 SyncFail hook succeeded/);
+    const lines: string[] = [];
+    const err = await t.stack.up({ onOutput: (l) => lines.push(l) }).then(
+      () => undefined,
+      (e: Error) => e,
+    );
+    expect(err?.message).toMatch(/HookFailed in PreSync wave 0: Job \S+\/migrate[\s\S]*termination message and logs withheld[\s\S]*SyncFail ran: 1 SyncFail hook succeeded/);
+    notIn('pulumi up output', lines.join(''));
+    notIn('the error', `${err?.message}\n${err?.stack}`);
     expect(await isNotFound(apps.readNamespacedDeployment({ name: 'web', namespace: ns }))).toBe(true);
     expect(await isNotFound(core.readNamespacedConfigMap({ name: 'cfg-a', namespace: ns }))).toBe(true);
     const alert = await batch.readNamespacedJob({ name: 'alert', namespace: ns });
@@ -139,14 +159,25 @@ test('a failing PreSync fails up: SyncFail ran, no Sync-phase object exists, the
       expect.arrayContaining([
         { name: 'SYNC_HOOKS_FAILED_PHASE', value: 'PreSync' },
         { name: 'SYNC_HOOKS_FAILED_OBJECT', value: `Job ${ns}/migrate` },
+        { name: 'SYNC_HOOKS_FAILURE_MESSAGE', value: expect.stringContaining('termination message and logs withheld') },
       ]),
     );
+    notIn('the SyncFail Job', JSON.stringify(alert));
     expect(alert.status?.conditions?.some((c) => c.type === 'Complete' && c.status === 'True')).toBe(true);
+    notIn('ConfigMaps (inventory, operation record)', JSON.stringify((await core.listConfigMapForAllNamespaces()).items));
     const exported = await t.stack.exportStack();
     const res = exported.deployment.resources.find((r: any) => r.type.endsWith('SyncedChart'));
     expect(res).toBeDefined();
     expect(res.outputs.objects.map((o: any) => `${o.kind}/${o.name}`)).toEqual([`Namespace/${ns}`]);
     expect(res.outputs.lastSync.status).toBe('Failed');
+    expect(res.outputs.lastSync.message).toContain('termination message and logs withheld');
+    // The full text (with the hook's output) is kept, encrypted; so are the kubeconfig and the Secret's values.
+    for (const k of ['failureDetails', 'kubeconfig', 'secretData']) expect([k, Object.keys(res.outputs[k] ?? {})]).toEqual([k, expect.arrayContaining(['ciphertext'])]);
+    // Only the Secret's values are secret: the other manifests stay readable for `preview --diff`.
+    expect(res.outputs.manifests.find((m: any) => m.kind === 'Deployment')?.metadata?.name).toBe('web');
+    notIn('stack export', JSON.stringify(exported));
+    notIn('state files', t.stateText());
+    notIn('stack outputs', JSON.stringify(await t.stack.outputs()));
   } finally {
     await t.stack.destroy().catch(() => undefined);
     await t.cleanup();
@@ -187,7 +218,8 @@ test('a failing PreDelete fails destroy and keeps everything; fixed and re-run, 
 
 test('preview shows the plans for up and destroy; bad input fails preview with every problem and writes nothing', async () => {
   const ns = uniqueName('scprev');
-  const { t, state } = await chartStack(app({ ns }));
+  const secret = `s3cr3t-${uniqueName('p')}`;
+  const { t, state } = await chartStack(app({ ns, secretValue: secret }));
   try {
     const lines: string[] = [];
     const preview = await t.stack.preview({ onOutput: (l) => lines.push(l) });
@@ -198,7 +230,7 @@ test('preview shows the plans for up and destroy; bad input fails preview with e
     expect(out).toContain('plan for pulumi destroy');
     expect(out).toMatch(/PreDelete\s+0\s+apply\s+Job\s+\S+\/backup/);
 
-    const bad = app({ ns });
+    const bad = app({ ns, secretValue: secret });
     bad[2].metadata.annotations!['argocd.argoproj.io/sync-wave'] = 'one';
     bad.push({ ...bad[1] }); // duplicate Job migrate
     state.manifests = bad;
@@ -208,6 +240,9 @@ test('preview shows the plans for up and destroy; bad input fails preview with e
     );
     expect(err?.message).toMatch(/sync-wave[\s\S]*must be an integer, got "one"/);
     expect(err?.message).toMatch(/duplicate/i);
+    // Check failures name object and field; no manifest is printed beside them (Secret data included).
+    expect(err?.message).not.toContain(secret);
+    expect(err?.message).not.toContain('nginx:1.27');
     expect(await isNotFound(core.readNamespace({ name: ns }))).toBe(true);
   } finally {
     await t.cleanup();
