@@ -1,0 +1,66 @@
+/**
+ * A Pulumi YAML program (`runtime: yaml`, the real pulumi CLI and pulumi-language-yaml) uses
+ * `sync-hooks:index:SyncedChart` from the native provider plugin: `pulumi up` runs PreSync → Sync
+ * waves → PostSync, `pulumi destroy` runs PreDelete → delete → PostDelete, as an independent watch sees it.
+ */
+import { Toolchain } from '../../../src/localcluster/toolchain';
+import { eventually, uniqueName } from '../helpers/kube';
+import { Recorder } from '../helpers/recorder';
+import { app } from '../pulumi/fixtures';
+import { manifestsYaml, nativeToolchain, yamlProject } from './_native';
+
+let tc: Toolchain;
+beforeAll(async () => {
+  tc = await nativeToolchain(true);
+}, 60 * 60_000);
+
+test('YAML program: up runs the hooks and waves in order, destroy runs the delete hooks around the deletion', async () => {
+  const ns = uniqueName('yml');
+  const rec = await Recorder.start(['Job', 'Deployment', 'ConfigMap', 'Namespace']);
+  const p = await yamlProject(tc, { manifests: manifestsYaml(app({ ns })), namespace: ns });
+  try {
+    const lines: string[] = [];
+    const events: any[] = [];
+    const up = await p.stack.up({ onOutput: (l) => lines.push(l), onEvent: (e) => events.push(e) });
+    expect(up.summary.result).toBe('succeeded');
+    const hooks = (up.outputs.hooks.value as Array<{ phase: string; name: string; status: string }>).map((h) => `${h.phase} ${h.name} ${h.status}`);
+    expect(hooks).toEqual(['PreSync migrate Succeeded', expect.stringMatching(/^PostSync notify-\S+ Succeeded$/)]);
+    expect((up.outputs.objects.value as Array<{ kind: string; name: string }>).map((o) => `${o.kind} ${o.name}`).sort()).toEqual(
+      ['ConfigMap cfg-a', 'ConfigMap cfg-b', 'Deployment web', `Namespace ${ns}`].sort(),
+    );
+
+    // Order as the cluster saw it: PreSync done before wave 0, waves in order, PostSync after the last wave.
+    // The watch may lag the operation on a busy machine: wait for each event, then compare times.
+    const seen = (what: string, f: () => number | undefined) => eventually(what, async () => f());
+    const migrated = await seen('migrate completed', () => rec.completed('migrate', ns));
+    const cfgA = await seen('cfg-a created', () => rec.created('ConfigMap', 'cfg-a', ns));
+    const web = await seen('web created', () => rec.created('Deployment', 'web', ns));
+    const cfgB = await seen('cfg-b created', () => rec.created('ConfigMap', 'cfg-b', ns));
+    const notify = await seen('notify created', () => rec.created('Job', 'notify-', ns));
+    expect(migrated).toBeLessThan(cfgA);
+    expect(cfgA).toBeLessThan(web);
+    expect(web).toBeLessThan(cfgB);
+    expect(cfgB).toBeLessThan(notify);
+    expect(rec.created('Job', 'alert', ns)).toBeUndefined();
+
+    // Progress is on the SyncedChart's row: engine diagnostics carry its URN.
+    const diag = events.filter((e) => e.diagnosticEvent).map((e) => e.diagnosticEvent);
+    const mine = diag.filter((d) => String(d.urn ?? '').includes('sync-hooks:index:SyncedChart::app'));
+    expect(mine.some((d) => /^sync succeeded in .*2 hooks/.test(d.message))).toBe(true);
+    expect(diag.filter((d) => !d.urn && /hook Job|sync succeeded/.test(d.message))).toEqual([]);
+
+    rec.clear();
+    const destroy = await p.stack.destroy({ onOutput: (l) => lines.push(l) });
+    expect(destroy.summary.result).toBe('succeeded');
+    const backedUp = await eventually('backup completed', async () => rec.completed('backup', ns));
+    const webDeleted = await eventually('web DELETED', async () => rec.deleted('Deployment', 'web', ns));
+    const nsDeleted = await eventually('namespace DELETED', async () => rec.deleted('Namespace', ns));
+    const cleanup = await eventually('PostDelete cleanup ran', async () => rec.created('Job', `cleanup-${ns}`, 'default'));
+    expect(backedUp).toBeLessThan(webDeleted);
+    expect(nsDeleted).toBeLessThan(cleanup);
+  } finally {
+    rec.stop();
+    await p.stack.destroy().catch(() => undefined);
+    p.cleanup();
+  }
+});
