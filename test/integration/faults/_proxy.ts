@@ -8,7 +8,7 @@
  * request it matches ('pass' forwards it); requests past the end of the list pass.
  * - '429': answered `429 Too Many Requests` with `Retry-After: 1`, not forwarded;
  * - '503': answered `503 Service Unavailable`, not forwarded;
- * - 'reset': the client connection is reset before anything is forwarded;
+ * - 'reset': the client connection is dropped (closed abruptly) before anything is forwarded;
  * - 'reset-after': forwarded, the API server processes it, and the client connection is reset
  *   instead of answering (the ambiguous case: done, but the client cannot know).
  */
@@ -53,9 +53,13 @@ function tlsMaterial(certDir?: string): { cert: Buffer; key: Buffer } {
   return { cert: fs.readFileSync(path.join(dir, 'cert.pem')), key: fs.readFileSync(path.join(dir, 'key.pem')) };
 }
 
+/** Drops the client's connection: a TCP RST where the socket allows it (not under TLS), else an abrupt close. */
 function reset(socket: net.Socket): void {
-  if (typeof (socket as any).resetAndDestroy === 'function') (socket as any).resetAndDestroy();
-  else socket.destroy();
+  try {
+    (socket as any).resetAndDestroy();
+  } catch {
+    socket.destroy();
+  }
 }
 
 export class FaultProxy {
