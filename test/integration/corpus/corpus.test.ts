@@ -81,7 +81,7 @@ function kubeconfigFor(c: BadInput): string {
     case 'wrong-token': {
       const kc = parse(fs.readFileSync(kubeconfigPath(), 'utf8'));
       for (const u of kc.users ?? []) u.user = { token: 'wrong-token' };
-      const p = path.join(tmp, 'kubeconfig-wrong-token.yaml');
+      const p = path.join(tmp, 'wrong-token.kubeconfig');
       fs.writeFileSync(p, stringify(kc), { mode: 0o600 });
       return p;
     }
