@@ -27,26 +27,39 @@ export class Recorder {
   readonly events: Observed[] = [];
   private readonly aborts: Array<{ abort(): void }> = [];
 
+  private stopped = false;
+
   static async start(kinds = Object.keys(PATHS)): Promise<Recorder> {
     const r = new Recorder();
     const watch = new (k8s().Watch)(kubeConfig());
     for (const kind of kinds) {
-      const req = await watch.watch(
-        PATHS[kind],
-        { allowWatchBookmarks: false },
-        (type: string, obj: any) => {
-          const conds: any[] = obj?.status?.conditions ?? [];
-          const jobState = kind === 'Job' ? conds.find((c) => (c.type === 'Complete' || c.type === 'Failed') && c.status === 'True')?.type : undefined;
-          r.events.push({ at: Date.now(), type: type as Observed['type'], kind, name: obj?.metadata?.name, namespace: obj?.metadata?.namespace, jobState });
-        },
-        () => undefined,
-      );
-      r.aborts.push(req);
+      // The API server ends watches after a while (and sooner on a busy machine): resume from the
+      // last resourceVersion seen, so no event is lost or replayed.
+      let resourceVersion: string | undefined;
+      const open = async (): Promise<void> => {
+        const req = await watch.watch(
+          PATHS[kind],
+          { allowWatchBookmarks: true, ...(resourceVersion ? { resourceVersion } : {}) },
+          (type: string, obj: any) => {
+            if (obj?.metadata?.resourceVersion) resourceVersion = obj.metadata.resourceVersion;
+            if (type === 'BOOKMARK') return;
+            const conds: any[] = obj?.status?.conditions ?? [];
+            const jobState = kind === 'Job' ? conds.find((c) => (c.type === 'Complete' || c.type === 'Failed') && c.status === 'True')?.type : undefined;
+            r.events.push({ at: Date.now(), type: type as Observed['type'], kind, name: obj?.metadata?.name, namespace: obj?.metadata?.namespace, jobState });
+          },
+          () => {
+            if (!r.stopped) setTimeout(() => void open().catch(() => undefined), 100);
+          },
+        );
+        r.aborts.push(req);
+      };
+      await open();
     }
     return r;
   }
 
   stop(): void {
+    this.stopped = true;
     for (const a of this.aborts) a.abort();
   }
 
