@@ -117,7 +117,9 @@ describe('a Pulumi TypeScript project of its own, on the oldest supported Node',
     try {
       const up = pulumi('up', '--yes');
       if (up.status !== 0) throw new Error(`pulumi up failed:\n${up.stdout}\n${up.stderr}`);
-      const migrate = await eventually('db-migrate completed (seen by the watch)', async () => rec.completed('db-migrate', 'shop'));
+      const migrate = await eventually('db-migrate completed (seen by the watch)', async () => rec.completed('db-migrate', 'shop')).catch((e: Error) => {
+        throw new Error(`${e.message}\n--- pulumi up output ---\n${up.stdout.slice(-4000)}`);
+      });
       const web = rec.created('Deployment', 'web', 'shop');
       const notify = rec.created('Job', 'notify', 'shop') ?? rec.created('Job', 'shop-notify', 'shop');
       const cleanup = rec.created('Job', 'cleanup', 'shop');
