@@ -13,7 +13,7 @@ import { mapLimit } from './concurrency';
 import { ClusterValidationError, ValidationProblem } from './errors';
 import { Operation } from './operation';
 import { deletesBeforeCreation } from './policy';
-import { dryRunResource } from './write';
+import { dryRunResource, writeOpts } from './write';
 
 interface KindInfo {
   served: boolean;
@@ -114,9 +114,8 @@ export async function validateTasks(op: Operation, tasks: PlanTask[], opts: { dr
       const obj = op.prepared.get(task)!;
       const { body, create } = dryRunBody(task, obj);
       try {
-        const fieldValidation = writeOptionsOf(obj).validate ? {} : { fieldValidation: 'Ignore' as const };
-        if (create) await op.client.create(body, { dryRun: true, ...fieldValidation });
-        else if (task.isHook) await op.client.apply(body, { dryRun: true, ...fieldValidation });
+        if (create) await op.client.create(body, writeOpts(writeOptionsOf(obj), true));
+        else if (task.isHook) await op.client.apply(body, writeOpts(writeOptionsOf(obj), true));
         else await dryRunResource(op, body);
       } catch (err) {
         // A namespace that exists but is not visible yet, etc.: report what the server said.

@@ -7,7 +7,11 @@
  *   re-created: that would delete every instance / everything inside;
  * - `Force=true` without Replace: apply, and when the server refuses the change as invalid (422,
  *   e.g. an immutable field of a Job), delete and re-create (kubectl apply --force);
- * - `Validate=false`: every write with `fieldValidation=Ignore` (kubectl --validate=false).
+ * - validation as kubectl's default `--validate=strict` (what Argo CD runs): `fieldValidation=Strict`,
+ *   so an unknown or duplicate field is an error naming it (the API server's own default only
+ *   warns); `Validate=false`: `fieldValidation=Ignore` (kubectl --validate=false). A server-side
+ *   apply cannot ignore an unknown field (its typed patch rejects it: "field not declared in
+ *   schema"), so such objects are written as with Replace=true (create, or PUT), which can.
  */
 import { KubeObject, WriteOptions, describe, groupOf, writeOptionsOf } from '../model';
 import { KubeApiError, WriteOpts, refOf } from './client';
@@ -19,7 +23,7 @@ export function neverRecreated(obj: KubeObject): boolean {
 }
 
 export function writeOpts(o: WriteOptions, dryRun = false): WriteOpts {
-  return { ...(dryRun ? { dryRun } : {}), ...(o.validate ? {} : { fieldValidation: 'Ignore' as const }) };
+  return { ...(dryRun ? { dryRun } : {}), fieldValidation: o.validate ? 'Strict' : 'Ignore' };
 }
 
 async function recreate(op: Operation, obj: KubeObject, live: KubeObject, why: string, opts: WriteOpts): Promise<KubeObject> {
@@ -34,7 +38,7 @@ async function recreate(op: Operation, obj: KubeObject, live: KubeObject, why: s
 export async function writeResource(op: Operation, obj: KubeObject): Promise<KubeObject> {
   const o = writeOptionsOf(obj);
   const opts = writeOpts(o);
-  if (o.replace) {
+  if (o.replace || !o.validate) {
     const live = await op.client.get(refOf(obj));
     if (!live) return op.client.create(obj, opts);
     if (o.force && !neverRecreated(obj)) return recreate(op, obj, live, 'Replace=true,Force=true', opts);
@@ -61,7 +65,7 @@ export async function dryRunResource(op: Operation, obj: KubeObject): Promise<vo
     delete body.metadata.name;
     await op.client.create(body, opts);
   };
-  if (o.replace) {
+  if (o.replace || !o.validate) {
     const live = await op.client.get(refOf(obj));
     if (!live) return void (await op.client.create(obj, opts));
     if (o.force && !neverRecreated(obj)) return asNew();

@@ -12,6 +12,8 @@ export interface Observed {
   namespace?: string;
   /** For Jobs: 'Complete' | 'Failed' when that condition is True in this event. */
   jobState?: string;
+  /** metadata.deletionTimestamp is set: the deletion has started. */
+  deleting?: boolean;
 }
 
 const PATHS: Record<string, string> = {
@@ -45,7 +47,15 @@ export class Recorder {
             if (type === 'BOOKMARK') return;
             const conds: any[] = obj?.status?.conditions ?? [];
             const jobState = kind === 'Job' ? conds.find((c) => (c.type === 'Complete' || c.type === 'Failed') && c.status === 'True')?.type : undefined;
-            r.events.push({ at: Date.now(), type: type as Observed['type'], kind, name: obj?.metadata?.name, namespace: obj?.metadata?.namespace, jobState });
+            r.events.push({
+              at: Date.now(),
+              type: type as Observed['type'],
+              kind,
+              name: obj?.metadata?.name,
+              namespace: obj?.metadata?.namespace,
+              jobState,
+              ...(obj?.metadata?.deletionTimestamp ? { deleting: true } : {}),
+            });
           },
           () => {
             if (!r.stopped) setTimeout(() => void open().catch(() => undefined), 100);
@@ -83,6 +93,16 @@ export class Recorder {
 
   deleted(kind: string, name: string, ns?: string): number | undefined {
     return this.first((e) => e.type === 'DELETED' && e.kind === kind && e.name === name && (ns === undefined || e.namespace === ns));
+  }
+
+  /** Index of the first event matching (the order in which the watch saw them), or -1. */
+  indexOf(pred: (e: Observed) => boolean): number {
+    return this.events.findIndex(pred);
+  }
+
+  /** When the deletion of an object started (deletionTimestamp first seen, or DELETED). */
+  deletionStarted(kind: string, name: string, ns?: string): number | undefined {
+    return this.first((e) => (e.deleting || e.type === 'DELETED') && e.kind === kind && e.name === name && (ns === undefined || e.namespace === ns));
   }
 
   clear(): void {
