@@ -154,7 +154,7 @@ export async function check(olds: Partial<ChartInputs>, news: ChartInputs, ctx: 
     if (ctx.compact === false || firstTimeInThisPulumiRun(`${news.appName}\0${table}`)) {
       const log = logger(news.appName, ctx);
       log(`plan for pulumi up (prunes are added against the last sync):\n${table}`);
-      if (ctx.compact === false) log(`plan for pulumi destroy:\n${formatTeardownPlan(planTeardownWithInventory(manifests, [], news.namespace))}`);
+      log(`plan for pulumi destroy:\n${formatTeardownPlan(planTeardownWithInventory(manifests, [], news.namespace))}`);
     }
   }
   return { inputs: news, failures };
