@@ -124,7 +124,11 @@ describe('a Pulumi TypeScript project of its own, on the oldest supported Node',
       const notify = rec.created('Job', 'notify', 'shop') ?? rec.created('Job', 'shop-notify', 'shop');
       const cleanup = rec.created('Job', 'cleanup', 'shop');
       expect(web).toBeDefined();
-      expect(migrate).toBeLessThanOrEqual(web as number);
+      expect(migrate).toBeDefined();
+      // Order by write (resourceVersion), not by receive time across separate watches.
+      const migratedRv = rec.revision((e) => e.kind === 'Job' && e.name === 'db-migrate' && e.jobState === 'Complete');
+      const webRv = rec.revision((e) => e.kind === 'Deployment' && e.name === 'web' && e.type === 'ADDED');
+      expect(migratedRv).toBeLessThan(webRv as number);
       expect(cleanup).toBeGreaterThan(web as number);
       expect(notify ?? cleanup).toBeGreaterThan(web as number);
       expect(up.stdout).toMatch(/db-migrate/);

@@ -14,6 +14,11 @@ export interface Observed {
   jobState?: string;
   /** metadata.deletionTimestamp is set: the deletion has started. */
   deleting?: boolean;
+  /**
+   * metadata.resourceVersion of the object in this event: the etcd revision of the write, one
+   * sequence across all kinds (receive times of different watches can be out of order by a few ms).
+   */
+  rv?: number;
 }
 
 const PATHS: Record<string, string> = {
@@ -55,6 +60,7 @@ export class Recorder {
               namespace: obj?.metadata?.namespace,
               jobState,
               ...(obj?.metadata?.deletionTimestamp ? { deleting: true } : {}),
+              ...(/^\d+$/.test(obj?.metadata?.resourceVersion ?? '') ? { rv: Number(obj.metadata.resourceVersion) } : {}),
             });
           },
           () => {
@@ -81,6 +87,11 @@ export class Recorder {
   last(pred: (e: Observed) => boolean): number | undefined {
     const m = this.events.filter(pred);
     return m.length ? m[m.length - 1].at : undefined;
+  }
+
+  /** The write order (resourceVersion) of the first event matching, or undefined. */
+  revision(pred: (e: Observed) => boolean): number | undefined {
+    return this.events.find(pred)?.rv;
   }
 
   created(kind: string, name: string, ns?: string): number | undefined {
