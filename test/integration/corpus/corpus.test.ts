@@ -153,6 +153,12 @@ function inputsFor(c: BadInput, manifests: KubeObject[], extra: Partial<ChartInp
 beforeAll(async () => {
   client = createKubeClient(kubeconfigPath());
   await client.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: CORPUS_NS } });
+  // Earlier test files delete their namespaces in the background: their contents vanish for a
+  // while, which a before/after listing would blame on the corpus. Wait until none is terminating.
+  await eventually('no namespace of an earlier test still terminating', async () => {
+    const namespaces = await client.list({ apiVersion: 'v1', kind: 'Namespace' });
+    return namespaces.every((n) => !n.metadata.deletionTimestamp);
+  }, 300_000, 500);
   // The controllers' own writes for the new namespace settle before the listings start: two
   // listings in a row (polled) must agree.
   let last = '';
@@ -161,7 +167,7 @@ beforeAll(async () => {
     const stable = now === last;
     last = now;
     return stable;
-  }, 60_000, 500);
+  }, 60_000, 1000);
 });
 
 afterAll(() => {
