@@ -7,6 +7,7 @@ import { KubeClient, runSync, runTeardown } from '../../../src/engine';
 import { KubeObject } from '../../../src/model';
 import { planSync, planTeardown } from '../../../src/plan';
 import { client, clusterOpts, configMap, deployment, ref, uniqueNamespace, withNamespace } from '../engine/_helpers';
+import { eventually } from '../helpers/kube';
 import { Recorder } from '../helpers/recorder';
 
 let c: KubeClient;
@@ -43,6 +44,8 @@ test('prune order with Prune=false: hq-w1 pruned, then hq-new3 created, then hq-
   const rec = await Recorder.start(['ConfigMap']);
   try {
     const result = await runSync(c, planSync([configMap(ns, 'hq-new3', 3)], { defaultNamespace: ns, previous: rev1 }), clusterOpts);
+    // The engine saw the last deletion through its own watch; ours may deliver it a moment later.
+    await eventually('the watch to see hq-w0 deleted', async () => rec.deleted('ConfigMap', 'hq-w0', ns));
     const order = rec.events
       .filter((e) => e.namespace === ns && e.name.startsWith('hq-') && (e.type === 'DELETED' || (e.type === 'ADDED' && e.name === 'hq-new3')))
       .filter((e, i, all) => all.findIndex((x) => x.type === e.type && x.name === e.name) === i)
