@@ -6,6 +6,7 @@ import { flag, ParsedArgs, parseArgs, UsageError } from './args';
 import { clusterCommand, toolchainCommand } from './cluster-cmd';
 import { DELETE_FLAGS } from './delete-cmd';
 import { engineCommands } from './engine-cmd';
+import { appCommands, defineAppCommands } from './app-cmds';
 import { PLAN_FLAGS } from './plan-cmd';
 import { COMMON_FLAGS } from './session';
 import { CommandSpec, commandHelp, commandSpec, defineCommand } from './spec';
@@ -19,6 +20,9 @@ commands:
   plan        show the phase/wave plan of a sync (--teardown: of a delete); no cluster needed
   sync        PreSync → Sync (waves) → PostSync, SyncFail on failure; prune what the last sync applied
   delete      PreDelete → delete (reverse waves) → PostDelete; also deletes what the inventory lists
+  status      live health of an app's objects and its last operation, from the cluster
+  history     an app's last operations: result, duration, hooks, failed hooks' log tails
+  timeline    draw an operation the cluster recorded as an HTML page (-o page.html)
   cluster     up|down|status: the embedded local control plane
   toolchain   build (once) or check the cached binaries (pulumi, kube-*, etcd, kwok)
 
@@ -43,6 +47,7 @@ type Command = (sub: string | undefined, args: ReturnType<typeof parseArgs>, out
 
 const commands: Record<string, Command> = {
   ...engineCommands(),
+  ...appCommands(),
   cluster: clusterCommand,
   toolchain: (_sub, args, out) => toolchainCommand(args, out),
 };
@@ -67,6 +72,7 @@ defineCommand('delete', {
   structured: true,
   details: ENGINE_DETAILS,
 });
+defineAppCommands();
 defineCommand('cluster', {
   summary: 'the embedded local control plane (etcd, kube-apiserver, controller-manager, scheduler, kwok)',
   usage: ['cluster up [-o json]', 'cluster status [-o json]', 'cluster down [--keep-data] [-o json]'],
@@ -145,7 +151,8 @@ export async function main(argv: string[], out: Out = (s) => process.stdout.writ
       throw new UsageError(`${cmd}: ${sub ? `unknown subcommand "${sub}"` : 'give a subcommand'} (${spec.subcommands.join(', ')}; see \`sync-hooks ${cmd} --help\`)`);
     }
     if (spec?.subcommands && args.positional.length > 2) throw new UsageError(`${cmd} ${sub}: unexpected argument "${args.positional[2]}"`);
-    const o = outputFor(args, out);
+    // A command without structured output may give -o another meaning (`timeline -o page.html`).
+    const o = spec?.structured ? outputFor(args, out) : { out, flush: () => undefined };
     const code = await fn(sub, args, o.out);
     o.flush();
     return code;

@@ -54,12 +54,14 @@ export interface Session {
   restart: boolean;
   /** `--lock-ttl`: a lock not renewed for this long is taken over. */
   lockTtlMs?: number;
+  /** `--history-limit`: operations kept in the history Secret. */
+  historyLimit?: number;
   /** `--timeline FILE.html`: the operation's events, drawn into that file when it ends. */
   timeline?: { file: string; events: EngineEvent[] };
   deps: EngineCmdDeps;
 }
 
-export const COMMON_FLAGS = ['file', 'namespace', 'name', 'inventory-namespace', 'kubeconfig', 'context', 'timeout', 'hook-timeout', 'json', 'restart', 'lock-ttl', 'timeline'];
+export const COMMON_FLAGS = ['file', 'namespace', 'name', 'inventory-namespace', 'kubeconfig', 'context', 'timeout', 'hook-timeout', 'json', 'restart', 'lock-ttl', 'timeline', 'history-limit'];
 
 /** `--timeline FILE`: its directory must exist (checked before the cluster is touched). */
 function timelineFlag(args: ParsedArgs): Session['timeline'] {
@@ -68,6 +70,15 @@ function timelineFlag(args: ParsedArgs): Session['timeline'] {
   const file = path.resolve(given);
   if (!existsSync(path.dirname(file))) throw new UsageError(`--timeline: directory ${path.dirname(file)} does not exist`);
   return { file, events: [] };
+}
+
+/** `--history-limit N`: a whole number, 0 or more. */
+function historyLimitFlag(args: ParsedArgs): number | undefined {
+  const v = stringFlag(args, 'history-limit');
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!/^\d+$/.test(v.trim()) || !Number.isSafeInteger(n)) throw new UsageError(`--history-limit: must be a whole number, 0 or more (got "${v}")`);
+  return n;
 }
 
 /** Writes the `--timeline` page (after the operation, whatever its outcome). */
@@ -108,6 +119,7 @@ export async function openSession(
   const restart = bool(args, 'restart');
   const lockTtlMs = durationFlag(args, 'lock-ttl');
   const timeline = timelineFlag(args);
+  const historyLimit = historyLimitFlag(args);
   let manifests: KubeObject[];
   try {
     manifests = loadInput(paths, namespaceFlag);
@@ -133,7 +145,7 @@ export async function openSession(
     if (context !== undefined && /context/.test((e as Error).message)) throw new UsageError(`--context ${context}: ${(e as Error).message}`);
     throw e;
   }
-  const session: Session = { operation, io, json, paths, namespace, defaultNamespace, app, inventoryNamespace, manifests, target, client, timeoutMs, hookTimeoutMs, restart, lockTtlMs, timeline, deps };
+  const session: Session = { operation, io, json, paths, namespace, defaultNamespace, app, inventoryNamespace, manifests, target, client, timeoutMs, hookTimeoutMs, restart, lockTtlMs, historyLimit, timeline, deps };
   try {
     session.previous = await readInventory(client, app.name, inventoryNamespace);
   } catch (e) {
@@ -153,6 +165,7 @@ export function recordOptions(s: Session): AppRecordOptions {
     namespace: s.inventoryNamespace,
     restart: s.restart,
     ...(s.lockTtlMs !== undefined ? { lockTtlMs: s.lockTtlMs } : {}),
+    ...(s.historyLimit !== undefined ? { historyLimit: s.historyLimit } : {}),
     log: (line) => s.io.err(`[sync-hooks] ${line}`),
   };
 }

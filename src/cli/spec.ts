@@ -39,6 +39,8 @@ export const FLAGS: Record<string, FlagSpec> = {
   status: { type: 'boolean', help: 'only report what is built, build nothing' },
   yaml: { type: 'boolean', help: 'also build pulumi-language-yaml' },
   limit: { type: 'string', arg: '<n>', help: 'how many to show' },
+  operation: { type: 'string', arg: '<id>', help: 'the operation to draw: its number in `history` (#), or a prefix of its id (default: the last one)' },
+  'history-limit': { type: 'string', arg: '<n>', help: 'operations kept in the history Secret sync-hooks-history-<app> (default 10; 0 keeps none)' },
   help: { type: 'boolean', short: 'h', help: 'show this help' },
 };
 
@@ -53,6 +55,8 @@ export interface CommandSpec {
   /** Whether the command prints structured output (`-o json|yaml|table`). */
   structured?: boolean;
   details?: string;
+  /** What a shared flag means for this command, where it differs (e.g. `timeline -o <file.html>`). */
+  flagHelp?: Record<string, { arg?: string; help: string }>;
 }
 
 const specs = new Map<string, CommandSpec>();
@@ -85,15 +89,15 @@ export function flagSpec(name: string): FlagSpec {
   return FLAGS[name] ?? { type: 'string', arg: '<value>', help: '' };
 }
 
-function flagLine(name: string): [string, string] {
-  const f = flagSpec(name);
+function flagLine(name: string, spec?: CommandSpec): [string, string] {
+  const f = { ...flagSpec(name), ...spec?.flagHelp?.[name] };
   const head = `${f.short ? `-${f.short}, ` : '    '}--${name}${f.type === 'string' ? ` ${f.arg ?? '<value>'}` : ''}`;
   return [head, f.help];
 }
 
 /** `sync-hooks <cmd> --help`. */
 export function commandHelp(name: string, spec: CommandSpec): string {
-  const lines = flagsOf(spec).map(flagLine);
+  const lines = flagsOf(spec).map((n) => flagLine(n, spec));
   const width = Math.max(...lines.map(([h]) => h.length));
   return [
     `sync-hooks ${name}: ${spec.summary}`,

@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import { OperationLock, OperationRecorder } from '../engine';
 import type { KubeClient, OperationKind, RecordedObject } from '../engine';
+import type { HistoryTarget } from '../history/record';
 import { KubeObject } from '../model';
 import { InventoryEntry, entryId } from './inventory';
 import { stableStringify } from './normalize';
@@ -21,6 +22,13 @@ export interface AppRecordOptions {
   lockTtlMs?: number;
   /** Lines for the log (lock taken over, operation continued). */
   log?: (line: string) => void;
+  /** Operations kept in the history Secret `sync-hooks-history-<app>` (default 10; 0: keep none, write nothing). */
+  historyLimit?: number;
+}
+
+/** Where the history of the application goes, and how much of it is kept. */
+export function historyTarget(opts: AppRecordOptions): HistoryTarget {
+  return { app: opts.app, ...(opts.namespace ? { namespace: opts.namespace } : {}), ...(opts.historyLimit !== undefined ? { limit: opts.historyLimit } : {}) };
 }
 
 /** The revision of a desired state: a hash of the prepared manifests and the options that shape the plan. */

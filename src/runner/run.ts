@@ -7,8 +7,9 @@ import type { KubeClient, OperationRecorder } from '../engine';
 import { emptyChartProblem, ManifestValidationError, validateManifests } from '../manifests';
 import { formatKey, groupOf, keyOf, KubeObject, SyncPlan, TeardownPlan } from '../model';
 import { autoNamespace, namespaceDefaulter, planSync, planTeardown, ScopeResolver } from '../plan';
+import { HistoryCollector, recordHistory } from '../history/record';
 import { discoverScope, prepareManifests } from './prepare';
-import { AppRecordOptions, openRecord, revisionOf, withRecorded } from './record';
+import { AppRecordOptions, historyTarget, openRecord, revisionOf, withRecorded } from './record';
 import { entriesFor, entryId, fromEntries, InventoryEntry, mergeEntries } from './inventory';
 
 export interface SyncRequest {
@@ -66,12 +67,17 @@ async function syncWith(client: KubeClient, req: SyncRequest, recorder: Operatio
     return mergeEntries(previous.filter((e) => !pruned.has(entryId(e))), entriesFor(r.applied, planned, previous));
   };
   req.onPlan?.(plan);
+  const prune = req.prune ?? true;
+  const revision = recorder ? revisionOf(req.manifests, req.namespace, { prune }) : undefined;
+  // With a record, the operation's history entry is written when it ends (best effort).
+  const history = recorder && req.record ? new HistoryCollector(req.engine?.onEvent) : undefined;
   try {
-    const prune = req.prune ?? true;
-    const engine = recorder ? { ...req.engine, recorder, revision: revisionOf(req.manifests, req.namespace, { prune }) } : req.engine;
+    const engine = recorder ? { ...req.engine, recorder, revision, ...(history ? { onEvent: history.onEvent } : {}) } : req.engine;
     const result = await runSync(client, plan, engine);
+    if (history) await recordHistory(client, historyTarget(req.record!), 'sync', history, { result }, revision);
     return { result, inventory: inventoryAfter(result) };
   } catch (e) {
+    if (history) await recordHistory(client, historyTarget(req.record!), 'sync', history, { error: e }, revision);
     if (e instanceof SyncFailedError) (e as SyncFailedError & { inventory?: InventoryEntry[] }).inventory = inventoryAfter(e.result);
     throw e;
   }
@@ -96,8 +102,17 @@ export async function teardownManifests(client: KubeClient, request: TeardownReq
   try {
     const plan = teardownPlanOf(req.manifests, normalizeEntries(withRecorded(req.inventory ?? [], recorder), clusterScoped), req.namespace, clusterScoped);
     req.onPlan?.(plan);
-    const engine = recorder ? { ...req.engine, recorder, revision: revisionOf(req.manifests, req.namespace, { inventory: req.inventory ?? [] }) } : req.engine;
-    return await runTeardown(client, plan, engine);
+    const revision = recorder ? revisionOf(req.manifests, req.namespace, { inventory: req.inventory ?? [] }) : undefined;
+    const history = recorder && req.record ? new HistoryCollector(req.engine?.onEvent) : undefined;
+    const engine = recorder ? { ...req.engine, recorder, revision, ...(history ? { onEvent: history.onEvent } : {}) } : req.engine;
+    try {
+      const result = await runTeardown(client, plan, engine);
+      if (history) await recordHistory(client, historyTarget(req.record!), 'teardown', history, { result }, revision);
+      return result;
+    } catch (e) {
+      if (history) await recordHistory(client, historyTarget(req.record!), 'teardown', history, { error: e }, revision);
+      throw e;
+    }
   } finally {
     await recorder?.close();
   }
