@@ -74,7 +74,7 @@ async function killedSync(fake: FakeKubeClient, manifests = chart()): Promise<vo
 test('every object written carries the app label, and is in the record before it is written', async () => {
   const fake = seedDefault(fakeCluster());
   await syncManifests(fake, { manifests: chart(), namespace: NS, record: { app: APP }, engine: fast });
-  const writes = fake.entries().filter((e) => (e.verb === 'apply' || e.verb === 'create') && !e.id.includes('sync-hooks-op-') && !e.id.includes('Lease/'));
+  const writes = fake.entries().filter((e) => (e.verb === 'apply' || e.verb === 'create') && !e.id.includes('sync-hooks-op-') && !e.id.includes('sync-hooks-history-') && !e.id.includes('Lease/'));
   expect(writes.map((w) => w.id)).toEqual(expect.arrayContaining(['batch/Job/app/pre', '/ConfigMap/app/cfg', 'batch/Job/app/mid', 'batch/Job/app/post']));
   for (const w of writes) {
     expect((w.detail as KubeObject).metadata.labels?.[APP_LABEL]).toBe(APP);
