@@ -123,7 +123,7 @@ describe('a Pulumi TypeScript project of its own, on the oldest supported Node',
       const web = rec.created('Deployment', 'web', 'shop');
       expect(web).toBeDefined();
       // Order by write (resourceVersion), not by receive time across separate watches.
-      const rv = (pred: (e: { kind: string; name: string; type: string; jobState?: string }) => boolean) => rec.revision(pred);
+      const rv = (pred: (e: { kind: string; name: string; namespace?: string; type: string; jobState?: string }) => boolean) => rec.revision(pred);
       const webRv = rv((e) => e.kind === 'Deployment' && e.name === 'web');
       const migratedRv = rv((e) => e.kind === 'Job' && e.name === 'db-migrate' && e.jobState === 'Complete');
       const cleanupRv = await eventually('the PostSync cleanup Job (seen by the watch)', async () => rv((e) => e.kind === 'Job' && e.name === 'cleanup'));
@@ -134,12 +134,13 @@ describe('a Pulumi TypeScript project of its own, on the oldest supported Node',
       rec.clear();
       const destroy = pulumi('destroy', '--yes');
       if (destroy.status !== 0) throw new Error(`pulumi destroy failed:\n${destroy.stdout}\n${destroy.stderr}`);
-      const backup = await eventually('db-backup created', async () => rec.created('Job', 'db-backup', 'default'));
-      const webGone = await eventually('web deleted', async () => rec.deleted('Deployment', 'web', 'shop'));
-      const nsGone = await eventually('namespace shop deleted', async () => rec.deleted('Namespace', 'shop'));
-      const dns = await eventually('dns-cleanup created', async () => rec.created('Job', 'dns-cleanup', 'default'));
-      expect(backup).toBeLessThan(webGone);
-      expect(dns).toBeGreaterThan(nsGone);
+      // Write order (resourceVersion) again: receive times of separate watches can tie or swap.
+      const backup = await eventually('db-backup (seen by the watch)', async () => rv((e) => e.kind === 'Job' && e.name.startsWith('db-backup') && e.namespace === 'default'));
+      const webGone = await eventually('web deleted', async () => rv((e) => e.type === 'DELETED' && e.kind === 'Deployment' && e.name === 'web'));
+      const nsGone = await eventually('namespace shop deleted', async () => rv((e) => e.type === 'DELETED' && e.kind === 'Namespace' && e.name === 'shop'));
+      const dns = await eventually('dns-cleanup (seen by the watch)', async () => rv((e) => e.kind === 'Job' && e.name.startsWith('dns-cleanup') && e.namespace === 'default'));
+      expect(backup).toBeLessThan(webGone as number);
+      expect(dns).toBeGreaterThan(nsGone as number);
       const core = kubeConfig().makeApiClient(k8s().CoreV1Api);
       expect(await isNotFound(core.readNamespace({ name: 'shop' }))).toBe(true);
     } finally {
