@@ -94,16 +94,27 @@ export class Recorder {
     return this.events.find(pred)?.rv;
   }
 
+  /*
+   * created/completed/deleted/deletionStarted return the WRITE ORDER of the event (its
+   * resourceVersion), not a receive time: tests compare them to check the order of operations,
+   * and receive times of separate watches can tie or swap by a few ms on a busy machine, while
+   * resourceVersions are one sequence across all kinds (etcd's revision).
+   */
+  private order(pred: (e: Observed) => boolean): number | undefined {
+    const e = this.events.find(pred);
+    return e === undefined ? undefined : (e.rv ?? e.at);
+  }
+
   created(kind: string, name: string, ns?: string): number | undefined {
-    return this.first((e) => e.type === 'ADDED' && e.kind === kind && e.name.startsWith(name) && (ns === undefined || e.namespace === ns));
+    return this.order((e) => e.type === 'ADDED' && e.kind === kind && e.name.startsWith(name) && (ns === undefined || e.namespace === ns));
   }
 
   completed(name: string, ns?: string): number | undefined {
-    return this.first((e) => e.kind === 'Job' && e.jobState === 'Complete' && e.name.startsWith(name) && (ns === undefined || e.namespace === ns));
+    return this.order((e) => e.kind === 'Job' && e.jobState === 'Complete' && e.name.startsWith(name) && (ns === undefined || e.namespace === ns));
   }
 
   deleted(kind: string, name: string, ns?: string): number | undefined {
-    return this.first((e) => e.type === 'DELETED' && e.kind === kind && e.name === name && (ns === undefined || e.namespace === ns));
+    return this.order((e) => e.type === 'DELETED' && e.kind === kind && e.name === name && (ns === undefined || e.namespace === ns));
   }
 
   /** Index of the first event matching (the order in which the watch saw them), or -1. */
@@ -113,7 +124,7 @@ export class Recorder {
 
   /** When the deletion of an object started (deletionTimestamp first seen, or DELETED). */
   deletionStarted(kind: string, name: string, ns?: string): number | undefined {
-    return this.first((e) => (e.deleting || e.type === 'DELETED') && e.kind === kind && e.name === name && (ns === undefined || e.namespace === ns));
+    return this.order((e) => (e.deleting || e.type === 'DELETED') && e.kind === kind && e.name === name && (ns === undefined || e.namespace === ns));
   }
 
   clear(): void {
