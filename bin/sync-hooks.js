@@ -12,6 +12,8 @@ if (older) {
   );
   process.exit(1);
 }
+// Compiled code of the modules loaded below is cached under ~/.cache/pulumi-sync-hooks (best effort).
+require('../dist/cli/compile-cache').enableCompileCache();
 require('../dist/cli/main')
   .main(process.argv.slice(2))
   .then((code) => process.exit(code))

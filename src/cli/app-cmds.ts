@@ -3,18 +3,16 @@
  * and `timeline` (see docs/cli.md). Exit codes: 0 shown, 1 nothing recorded for the app (or the
  * record is unreadable), 2 bad flags.
  */
-import { ParsedArgs } from './args';
-import { APP_FLAGS } from './app-session';
-import { HISTORY_FLAGS, historyCommand } from './history-cmd';
-import { CliIO, stderrLine } from './report';
+import type { ParsedArgs } from './args';
+import { APP_FLAGS, HISTORY_FLAGS, STATUS_FLAGS, TIMELINE_FLAGS } from './flag-lists';
+import type { CliIO } from './report';
 import type { EngineCmdDeps } from './session';
 import { defineCommand } from './spec';
-import { STATUS_FLAGS, statusCommand } from './status-cmd';
-import { TIMELINE_FLAGS, timelineCommand } from './timeline-cmd';
 
 type Command = (sub: string | undefined, args: ParsedArgs, out: (s: string) => void) => Promise<number>;
 
-const io = (out: (s: string) => void): CliIO => ({ out, err: stderrLine });
+/** Diagnostics on stderr (as report.ts `stderrLine`, without loading that module). */
+const io = (out: (s: string) => void): CliIO => ({ out, err: (s) => process.stderr.write(`${s}\n`) });
 
 const WHERE = `The cluster: --kubeconfig, else $KUBECONFIG, else the embedded cluster when it is up; --context
 picks a context. The application's inventory (ConfigMap sync-hooks-inventory-<app>), operation
@@ -23,9 +21,10 @@ from --inventory-namespace (default "default"). Nothing is written.`;
 
 export function appCommands(deps: EngineCmdDeps = {}): Record<'status' | 'history' | 'timeline', Command> {
   return {
-    status: (_sub, args, out) => statusCommand(args, io(out), deps),
-    history: (_sub, args, out) => historyCommand(args, io(out), deps),
-    timeline: (_sub, args, out) => timelineCommand(args, io(out), deps),
+    // Each module (and the engine's client behind it) is loaded when its command runs.
+    status: async (_sub, args, out) => (await import('./status-cmd')).statusCommand(args, io(out), deps),
+    history: async (_sub, args, out) => (await import('./history-cmd')).historyCommand(args, io(out), deps),
+    timeline: async (_sub, args, out) => (await import('./timeline-cmd')).timelineCommand(args, io(out), deps),
   };
 }
 

@@ -6,13 +6,14 @@
 import { createKubeClient, KubeClient } from '../engine';
 import { DEFAULT_INVENTORY_NAMESPACE, isValidAppName } from '../runner/inventory-store';
 import { ParsedArgs, UsageError } from './args';
+import { APP_FLAGS } from './flag-lists';
 import { definesContext, kubeconfigFiles } from './namespace';
 import { appName, checkFlags, stringFlag } from './options';
 import { CliIO } from './report';
 import type { EngineCmdDeps } from './session';
 import { ClusterTarget, resolveCluster } from './target';
 
-export const APP_FLAGS = ['name', 'inventory-namespace', 'kubeconfig', 'context'];
+export { APP_FLAGS };
 
 export interface AppSession {
   app: string;

@@ -8,6 +8,7 @@ import { describeRecord, describeRetries, recordRef, TeardownFailedError, Teardo
 import { teardownManifests } from '../runner';
 import { deleteInventory, describeInventory, inventoryConfigMapName } from '../runner/inventory-store';
 import { ParsedArgs } from './args';
+import { DELETE_FLAGS } from './flag-lists';
 import { EXIT_CANCELLED, EXIT_FAILED, EXIT_OK, reportBadInput } from './input';
 import { handleInterrupts } from './interrupt';
 import { CliIO, errorJson, formatMs, hookTable, keys, plural } from './report';
@@ -89,8 +90,7 @@ async function runDelete(s: Session): Promise<number> {
   }
 }
 
-/** Flags of `delete` beyond those it shares with `sync` (session.ts COMMON_FLAGS). */
-export const DELETE_FLAGS: readonly string[] = [];
+export { DELETE_FLAGS };
 
 export async function deleteCommand(args: ParsedArgs, io: CliIO, deps: EngineCmdDeps = {}): Promise<number> {
   const s = await openSession('delete', args, io, deps, DELETE_FLAGS);

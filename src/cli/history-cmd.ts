@@ -5,6 +5,7 @@
  */
 import { readHistory } from '../history';
 import { ParsedArgs, UsageError } from './args';
+import { HISTORY_FLAGS } from './flag-lists';
 import { openAppSession, noRecordMessage } from './app-session';
 import { entryJson, entryText, historyTable } from './history-view';
 import { EXIT_FAILED, EXIT_OK } from './input';
@@ -12,7 +13,7 @@ import { jsonFlag, stringFlag } from './options';
 import { CliIO } from './report';
 import type { EngineCmdDeps } from './session';
 
-export const HISTORY_FLAGS = ['limit', 'json'];
+export { HISTORY_FLAGS };
 
 function limitFlag(args: ParsedArgs): number | undefined {
   const v = stringFlag(args, 'limit');

@@ -2,7 +2,10 @@
  * Reading the `-f` inputs (multi-document YAML or JSON files, directories such as a cdk8s `dist/`)
  * and reporting bad input: one message listing every problem, exit code 2, nothing written.
  */
-import { ClusterValidationError, LockHeldError, RecordError } from '../engine';
+// The defining modules, not the engine's index: `plan` must not load the whole engine.
+import { ClusterValidationError } from '../engine/errors';
+import { LockHeldError } from '../engine/lock';
+import { RecordError } from '../engine/record';
 import { loadValidManifests, ManifestValidationError } from '../manifests';
 import { prepareManifests } from '../runner/prepare';
 import { KubeObject } from '../model';

@@ -1,16 +1,10 @@
 /** The `sync-hooks` command line. */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { stringify as stringifyYaml } from 'yaml';
 import { flag, ParsedArgs, parseArgs, UsageError } from './args';
-import { clusterCommand, toolchainCommand } from './cluster-cmd';
-import { DELETE_FLAGS } from './delete-cmd';
-import { engineCommands } from './engine-cmd';
 import { appCommands, defineAppCommands } from './app-cmds';
-import { PLAN_FLAGS } from './plan-cmd';
-import { COMMON_FLAGS } from './session';
+import { COMMON_FLAGS, DELETE_FLAGS, PLAN_FLAGS, SYNC_FLAGS } from './flag-lists';
 import { CommandSpec, commandHelp, commandSpec, defineCommand } from './spec';
-import { SYNC_FLAGS } from './sync-cmd';
 
 export const USAGE = `sync-hooks — Argo CD sync hooks for Pulumi and any Kubernetes cluster
 
@@ -45,11 +39,22 @@ Ctrl-C cancels (running hooks terminated, SyncFail runs); a second Ctrl-C exits.
 type Out = (s: string) => void;
 type Command = (sub: string | undefined, args: ReturnType<typeof parseArgs>, out: Out) => Promise<number>;
 
+/*
+ * Each command's module (and what it needs: the engine, client-node, the local cluster) is loaded
+ * only when that command runs, so `--help`, `--version` and `plan` start fast.
+ */
+const engineCommand =
+  (name: 'plan' | 'sync' | 'delete'): Command =>
+  async (sub, args, out) =>
+    (await import('./engine-cmd')).engineCommands()[name](sub, args, out);
+
 const commands: Record<string, Command> = {
-  ...engineCommands(),
+  plan: engineCommand('plan'),
+  sync: engineCommand('sync'),
+  delete: engineCommand('delete'),
   ...appCommands(),
-  cluster: clusterCommand,
-  toolchain: (_sub, args, out) => toolchainCommand(args, out),
+  cluster: async (sub, args, out) => (await import('./cluster-cmd')).clusterCommand(sub, args, out),
+  toolchain: async (_sub, args, out) => (await import('./cluster-cmd')).toolchainCommand(args, out),
 };
 
 defineCommand('plan', {
@@ -115,7 +120,7 @@ function outputFor(args: ParsedArgs, out: Out): { out: Out; flush: () => void } 
       const text = lines.join('\n');
       if (!text) return;
       try {
-        out(stringifyYaml(JSON.parse(text)).trimEnd());
+        out((require('yaml') as typeof import('yaml')).stringify(JSON.parse(text)).trimEnd());
       } catch {
         out(text);
       }

@@ -6,12 +6,13 @@
 import { KubeObject, PlanStep, PlanTask, ResourceKey, SyncPlan, TeardownPlan } from '../model';
 import { formatPlan, formatTeardownPlan, planSync, planTeardown } from '../plan';
 import { bool, ParsedArgs } from './args';
+import { PLAN_FLAGS } from './flag-lists';
 import { EXIT_OK, loadInput, reportBadInput } from './input';
 import { checkFlags, files, jsonFlag, stringFlag } from './options';
 import { describeDefaultNamespace, resolveDefaultNamespace, usesDefaultNamespace } from './namespace';
 import { CliIO, plural } from './report';
 
-export const PLAN_FLAGS = ['file', 'teardown', 'namespace', 'json'];
+export { PLAN_FLAGS };
 
 function keyJson(k: ResourceKey, apiVersion?: string): Record<string, string> {
   return { ...(apiVersion ? { apiVersion } : {}), kind: k.kind, ...(k.namespace ? { namespace: k.namespace } : {}), name: k.name };

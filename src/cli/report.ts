@@ -1,5 +1,7 @@
 /** Output pieces of `sync` and `delete`: the hook summary table, durations, JSON shapes. */
-import { HookResult, SyncFailedError, TeardownFailedError } from '../engine';
+import type { HookResult } from '../engine';
+// The error module itself, not the engine's index: `plan` must not load the whole engine.
+import { SyncFailedError, TeardownFailedError } from '../engine/errors';
 import { ManifestProblem } from '../manifests';
 import { formatKey, ResourceKey } from '../model';
 

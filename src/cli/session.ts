@@ -17,6 +17,7 @@ import {
 } from '../runner/inventory-store';
 import type { AppRecordOptions } from '../runner/record';
 import { bool, ParsedArgs, UsageError } from './args';
+import { COMMON_FLAGS } from './flag-lists';
 import { EXIT_FAILED, loadInput, reportBadInput } from './input';
 import { AppName, appName, checkFlags, durationFlag, files, jsonFlag, stringFlag } from './options';
 import { CliIO, plural } from './report';
@@ -61,7 +62,7 @@ export interface Session {
   deps: EngineCmdDeps;
 }
 
-export const COMMON_FLAGS = ['file', 'namespace', 'name', 'inventory-namespace', 'kubeconfig', 'context', 'timeout', 'hook-timeout', 'json', 'restart', 'lock-ttl', 'timeline', 'history-limit'];
+export { COMMON_FLAGS };
 
 /** `--timeline FILE`: its directory must exist (checked before the cluster is touched). */
 function timelineFlag(args: ParsedArgs): Session['timeline'] {

@@ -10,6 +10,7 @@ import { KubeClient, ObjectRef, OperationRecord, parseRecord, recordRef, describ
 import { HistoryEntry, readHistory } from '../history';
 import { describeInventory, readInventory } from '../runner/inventory-store';
 import { ParsedArgs } from './args';
+import { STATUS_FLAGS } from './flag-lists';
 import { AppSession, openAppSession } from './app-session';
 import { entryJson, entryText } from './history-view';
 import { EXIT_FAILED, EXIT_OK } from './input';
@@ -17,7 +18,7 @@ import { jsonFlag } from './options';
 import { CliIO, table } from './report';
 import type { EngineCmdDeps } from './session';
 
-export const STATUS_FLAGS = ['json'];
+export { STATUS_FLAGS };
 
 export interface ObjectStatus extends ObjectRef {
   health: HealthStatus['status'];

@@ -12,7 +12,8 @@ import { describeInventory, inventoryConfigMapName, InventoryStatus, writeInvent
 import { bool, ParsedArgs } from './args';
 import { EXIT_BAD_INPUT, EXIT_CANCELLED, EXIT_FAILED, EXIT_OK, reportBadInput } from './input';
 import { handleInterrupts } from './interrupt';
-import { createNamespaceFlag, retryFlags, SYNC_POLICY_FLAGS } from './sync-flags';
+import { SYNC_FLAGS } from './flag-lists';
+import { createNamespaceFlag, retryFlags } from './sync-flags';
 import { CliIO, errorJson, formatMs, hookTable, keys, plural } from './report';
 import { EngineCmdDeps, engineOptions, openSession, recordOptions, Session, writeTimeline } from './session';
 
@@ -200,8 +201,7 @@ async function runSync(s: Session, prune: boolean, policy: { createNamespace: bo
   }
 }
 
-/** Flags of `sync` beyond those it shares with `delete` (session.ts COMMON_FLAGS). */
-export const SYNC_FLAGS = ['no-prune', ...SYNC_POLICY_FLAGS];
+export { SYNC_FLAGS };
 
 export async function syncCommand(args: ParsedArgs, io: CliIO, deps: EngineCmdDeps = {}): Promise<number> {
   // Bad retry flags are usage errors before the cluster is contacted.

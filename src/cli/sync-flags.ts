@@ -7,7 +7,7 @@ import { OperationRetry, operationRetryProblems } from '../engine';
 import { bool, ParsedArgs, UsageError } from './args';
 import { durationFlag, stringFlag } from './options';
 
-export const SYNC_POLICY_FLAGS = ['create-namespace', 'retry-limit', 'retry-backoff-duration', 'retry-backoff-factor', 'retry-backoff-max-duration'];
+export { SYNC_POLICY_FLAGS } from './flag-lists';
 
 function numberFlag(args: ParsedArgs, name: string): number | undefined {
   const v = stringFlag(args, name);

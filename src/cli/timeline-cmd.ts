@@ -7,13 +7,14 @@ import * as path from 'node:path';
 import { eventsOf, findEntry, readHistory } from '../history';
 import { renderTimeline } from '../timeline';
 import { flag, ParsedArgs, UsageError } from './args';
+import { TIMELINE_FLAGS } from './flag-lists';
 import { noRecordMessage, openAppSession } from './app-session';
 import { EXIT_FAILED, EXIT_OK } from './input';
 import { stringFlag } from './options';
 import { CliIO } from './report';
 import type { EngineCmdDeps } from './session';
 
-export const TIMELINE_FLAGS = ['output', 'operation'];
+export { TIMELINE_FLAGS };
 
 /** `-o FILE.html`: required, its directory must exist. */
 function outputFile(args: ParsedArgs): string {

@@ -61,10 +61,10 @@ export class CliProcess {
   stderr = '';
   readonly exited: Promise<number | null>;
 
-  constructor(argv: string[]) {
+  constructor(argv: string[], env: NodeJS.ProcessEnv = {}) {
     const bin = path.join(__dirname, '..', '..', '..', 'bin', 'sync-hooks.js');
     // process.execPath: the Node that runs jest (node_modules/.bin's, >= 22).
-    this.child = spawn(process.execPath, [bin, ...argv], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, KUBECONFIG: '' } });
+    this.child = spawn(process.execPath, [bin, ...argv], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, KUBECONFIG: '', ...env } });
     this.child.stdout!.on('data', (d) => (this.stdout += String(d)));
     this.child.stderr!.on('data', (d) => (this.stderr += String(d)));
     this.exited = new Promise((resolve) => this.child.on('exit', (code) => resolve(code)));
