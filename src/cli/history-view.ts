@@ -51,7 +51,8 @@ export function hookOutput(h: HistoryHook): string[] {
 export function entryText(e: HistoryEntry): string[] {
   const head = `${e.seq !== undefined ? `#${e.seq} ` : ''}${e.kind} ${short(e.id)} ${e.status}${e.resumed ? ' (resumed)' : ''}, started ${e.startedAt}, took ${formatMs(e.durationMs)}`;
   const lines = [head];
-  if (e.message) lines.push(...e.message.split('\n').map((l) => `  ${l}`));
+  // The containers' lines of the message come in full with the hooks below.
+  if (e.message) lines.push(...e.message.split('\n').filter((l) => !/^ {2}container |^ {4}\| /.test(l)).map((l) => `  ${l}`));
   lines.push('', recordedHookTable(e.hooks));
   const failed = e.hooks.filter((h) => h.status === 'Failed' || h.status === 'Terminated');
   if (failed.length) lines.push('', ...failed.flatMap(hookOutput));

@@ -67,7 +67,7 @@ export interface HistoryEntry {
   status: HistoryStatus;
   /** Why it failed (`HookFailed`, `Timeout`…); absent when it succeeded. */
   reason?: FailureReason | 'Error';
-  /** Where and why it failed (the error's message, which withholds hook output). */
+  /** Where and why it failed: the error's message with the failed hook's output (`details`). */
   message?: string;
   revision?: string;
   resumed?: boolean;

@@ -45,7 +45,7 @@ export async function recordHistory(
   revision?: string,
 ): Promise<string | undefined> {
   if (target.limit === 0) return undefined;
-  const err = outcome.error as (Error & { reason?: string; result?: EndedOperation['result'] }) | undefined;
+  const err = outcome.error as (Error & { reason?: string; details?: string; result?: EndedOperation['result'] }) | undefined;
   if (err && NOT_STARTED.has(err.name)) return undefined;
   const result = outcome.result ?? err?.result;
   const namespace = target.namespace ?? 'default';
@@ -55,7 +55,8 @@ export async function recordHistory(
       const entry = historyEntry({
         kind,
         result,
-        ...(err ? { error: { name: err.name, message: err.message, reason: err.reason as never } } : {}),
+        // The history is a Secret: the message with the failed hook's output (`details`), not the one that withholds it.
+        ...(err ? { error: { name: err.name, message: typeof err.details === 'string' ? err.details : err.message, reason: err.reason as never } } : {}),
         events: collector.events,
         revision,
         startedAt: collector.startedAt,

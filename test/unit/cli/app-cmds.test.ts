@@ -40,6 +40,9 @@ test('history -o json: a failed sync keeps the failed hook log tail and exit det
   const [failed, ok] = doc.operations;
   expect(failed.reason).toBe('HookFailed');
   expect(failed.message).toContain('Job shop/migrate');
+  // A Secret: the message keeps the hook output the printed error withholds.
+  expect(failed.message).toContain('ERROR: duplicate column');
+  expect(failed.message).not.toContain('withheld');
   const hook = failed.hooks.find((h: any) => h.object === 'Job shop/migrate');
   expect(hook.status).toBe('Failed');
   expect(hook.containers[0]).toMatchObject({ container: 'migrate', exitCode: 3, message: 'migration 42 failed', logTail: 'connecting to db\napplying 42\nERROR: duplicate column' });
