@@ -84,8 +84,12 @@ export interface KubeClient {
   replace(obj: KubeObject, opts?: WriteOpts): Promise<KubeObject>;
   /** Deletes (default propagation Foreground). Resolves false when the object did not exist. */
   delete(ref: ObjectRef, opts?: { propagationPolicy?: PropagationPolicy }): Promise<boolean>;
-  /** Adds/removes finalizers. Resolves `undefined` when the object does not exist. */
-  patchFinalizers(ref: ObjectRef, patch: FinalizerPatch): Promise<KubeObject | undefined>;
+  /**
+   * Adds/removes finalizers. Resolves `undefined` when the object does not exist. `current`: the
+   * object as last seen (a watch event, a read just made): the first attempt is conditional on its
+   * resourceVersion instead of reading the object first (a conflict reads it and tries again).
+   */
+  patchFinalizers(ref: ObjectRef, patch: FinalizerPatch, current?: KubeObject): Promise<KubeObject | undefined>;
   /** The tail of a pod container's logs, or `undefined` when logs are unavailable. Never throws. */
   podLogs(namespace: string, pod: string, opts?: LogOptions): Promise<string | undefined>;
   /** Discovery: does the API server serve this kind at this apiVersion (now)? */

@@ -13,6 +13,13 @@ export const DEFAULT_OPERATION_TIMEOUT_MS = 30 * 60_000;
 export const DEFAULT_SYNC_FAIL_TIMEOUT_MS = 10 * 60_000;
 /** Objects applied / deleted at once within a wave. */
 export const DEFAULT_CONCURRENCY = 16;
+/**
+ * The up-front server dry runs are sent this many times more at once than the applies
+ * (`concurrency`): they write nothing, and before the first write nothing else competes with them.
+ * Measured on the embedded cluster (`npm run bench`, docs/bench.md): a dry run costs the API
+ * server about as much as the apply, so at equal concurrency validation doubled a bulk sync.
+ */
+export const DRY_RUN_CONCURRENCY_FACTOR = 4;
 /** Re-read interval of an awaited object while its watch is broken. */
 export const DEFAULT_POLL_INTERVAL_MS = 1_000;
 /** Safety re-read of awaited objects even while their watch is healthy. */

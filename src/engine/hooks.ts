@@ -149,7 +149,7 @@ export async function prepareHooks(op: Operation, tasks: PlanTask[], signal: Abo
         if (resume) return { task, phase: where.phase, ref, resume };
         const live = await op.client.get(ref);
         if (live) {
-          if ((live.metadata.finalizers ?? []).includes(HOOK_FINALIZER)) await op.client.patchFinalizers(ref, { remove: [HOOK_FINALIZER] });
+          if ((live.metadata.finalizers ?? []).includes(HOOK_FINALIZER)) await op.client.patchFinalizers(ref, { remove: [HOOK_FINALIZER] }, live);
           if (deletesBeforeCreation(task)) {
             const t0 = Date.now();
             await op.client.delete(ref, { propagationPolicy: 'Foreground' });
@@ -240,9 +240,10 @@ export async function createHook(op: Operation, prepared: PreparedHook, env?: Re
   }
 }
 
-async function releaseFinalizer(op: Operation, run: HookRun): Promise<void> {
+/** `seen`: the hook as last seen on its watch (saves reading it first). */
+async function releaseFinalizer(op: Operation, run: HookRun, seen?: KubeObject): Promise<void> {
   try {
-    await op.client.patchFinalizers(run.ref, { remove: [HOOK_FINALIZER] });
+    await op.client.patchFinalizers(run.ref, { remove: [HOOK_FINALIZER] }, seen);
   } catch (err) {
     op.warn(`could not remove ${HOOK_FINALIZER} from ${run.object}: ${(err as Error).message}`, run.key);
   }
@@ -289,7 +290,7 @@ export async function awaitHook(op: Operation, run: HookRun, signal: AbortSignal
   run.finishedAtMs = Date.now();
   run.status = ok ? 'Succeeded' : 'Failed';
   run.message = message;
-  await releaseFinalizer(op, run);
+  await releaseFinalizer(op, run, live);
   await recordHookRun(op, run);
   const durationMs = run.finishedAtMs - run.startedAtMs;
   const about = { phase: run.phase, wave: run.wave, key: run.key, object: run.object };

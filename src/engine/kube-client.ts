@@ -242,15 +242,22 @@ class RestKubeClient implements KubeClient {
     }
   }
 
-  async patchFinalizers(ref: ObjectRef, patch: FinalizerPatch): Promise<KubeObject | undefined> {
+  async patchFinalizers(ref: ObjectRef, patch: FinalizerPatch, seen?: KubeObject): Promise<KubeObject | undefined> {
     const path = await this.objectPath(ref);
+    let hint = seen?.metadata?.resourceVersion ? seen : undefined;
     for (let attempt = 0; ; attempt++) {
-      const live = await this.get(ref);
+      const live = hint ?? (await this.get(ref));
+      const fromHint = live === hint;
+      hint = undefined;
       if (!live) return undefined;
       const current = live.metadata.finalizers ?? [];
       const next = [...current.filter((f) => !(patch.remove ?? []).includes(f))];
       for (const f of patch.add ?? []) if (!next.includes(f)) next.push(f);
-      if (next.length === current.length && next.every((f, i) => f === current[i])) return live;
+      if (next.length === current.length && next.every((f, i) => f === current[i])) {
+        // Nothing to change by what was seen: confirm on the live object.
+        if (fromHint) continue;
+        return live;
+      }
       try {
         // resourceVersion makes the merge patch conditional: a concurrent change gives 409 and a retry.
         return await this.request('PATCH', path, { verb: 'patch the finalizers of', object: describeRef(ref) }, {

@@ -17,6 +17,12 @@ export interface Applied {
   generation?: number;
   /** When the apply returned (for the readiness duration). */
   at: number;
+  /**
+   * The apply's response already showed the object healthy at the generation it returned (a kind
+   * without a health check, e.g. a ConfigMap, or an unchanged, rolled-out workload): the gate
+   * needs no read and no watch for it.
+   */
+  readyAtApply?: boolean;
 }
 
 /** Server-side apply of a managed object; an API error fails the step (ApplyFailed). */
@@ -27,7 +33,9 @@ export async function applyResource(op: Operation, task: PlanTask): Promise<Appl
     const live = await writeResource(op, obj);
     op.recordApplied(keyOf(obj));
     op.emit({ type: 'object.applied', phase: task.phase, wave: task.wave, key, object: describe(obj) });
-    return { task, ref: refOf(obj), uid: live.metadata?.uid, generation: live.metadata?.generation, at: Date.now() };
+    const generation = live.metadata?.generation;
+    const readyAtApply = !!live.metadata && resourceState(live, generation).state === 'Succeeded';
+    return { task, ref: refOf(obj), uid: live.metadata?.uid, generation, at: Date.now(), ...(readyAtApply ? { readyAtApply } : {}) };
   } catch (err) {
     throw new StepFailure({ reason: 'ApplyFailed', phase: task.phase, wave: task.wave, key, object: describe(obj), detail: (err as Error).message });
   }
@@ -76,6 +84,10 @@ export async function deleteAndWait(
 export async function awaitResource(op: Operation, a: Applied, signal: AbortSignal): Promise<void> {
   const { task, ref } = a;
   const about = { phase: task.phase, wave: task.wave, key: refId(ref), object: describeRef(ref) };
+  if (a.readyAtApply) {
+    op.emit({ type: 'object.ready', ...about, durationMs: Date.now() - a.at });
+    return;
+  }
   type Outcome = TaskState | { state: 'Missing'; message: string };
   const outcome = await waitFor<Outcome>(
     op,

@@ -49,3 +49,37 @@ test('the wave gate waits for the generation our apply returned: a late event fr
     fake.dispose();
   }
 });
+
+/** Counts the reads (GET) of each kind, and every watch opened. */
+class CountingCluster extends FakeKubeClient {
+  readonly gets = new Map<string, number>();
+  readonly watched: string[] = [];
+  override async get(ref: { apiVersion: string; kind: string; namespace?: string; name: string }): Promise<KubeObject | undefined> {
+    this.gets.set(ref.kind, (this.gets.get(ref.kind) ?? 0) + 1);
+    return super.get(ref);
+  }
+  override watch(query: ListQuery, onEvent: (type: WatchEventType, obj: KubeObject) => void, onClose: (err?: unknown) => void, onOpen?: () => void): WatchHandle {
+    this.watched.push(query.kind);
+    return super.watch(query, onEvent, onClose, onOpen);
+  }
+}
+
+test('the gate takes an object the apply response already shows ready (a ConfigMap) as ready: no read, no watch', async () => {
+  const fake = new CountingCluster();
+  fake.seed(namespace(NS));
+  fake.react({ kind: 'Deployment' }, readyWorkload(30));
+  const events: string[] = [];
+  try {
+    const plan = planSync([configMap('a', { wave: 0 }), configMap('b', { wave: 0 }), deployment('web', { wave: 0 }), configMap('after', { wave: 1 })], { defaultNamespace: NS });
+    await runSync(fake, plan, { ...fast, onEvent: (e) => events.push(`${e.type} ${'object' in e ? e.object : ''}`) });
+    // Wave 0 is gated (two steps): both ConfigMaps are ready at once, the Deployment is awaited.
+    expect(events).toEqual(expect.arrayContaining(['object.ready ConfigMap app/a', 'object.ready ConfigMap app/b', 'object.ready Deployment app/web']));
+    expect(fake.gets.get('ConfigMap') ?? 0).toBe(0);
+    expect(fake.watched).not.toContain('ConfigMap');
+    expect(fake.gets.get('Deployment')).toBeGreaterThan(0);
+    // Wave 1 started only after the Deployment was ready.
+    expect(events.indexOf('object.ready Deployment app/web')).toBeLessThan(events.findIndex((e) => e.startsWith('object.applied ConfigMap app/after')));
+  } finally {
+    fake.dispose();
+  }
+});

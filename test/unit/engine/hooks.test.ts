@@ -1,8 +1,8 @@
-import { HOOK_FINALIZER } from '../../../src/model';
-import { generatedHookName, runSync } from '../../../src/engine';
-import { completeJob, failJob } from '../../../src/testing';
+import { HOOK_FINALIZER, KubeObject } from '../../../src/model';
+import { FinalizerPatch, ObjectRef, generatedHookName, runSync } from '../../../src/engine';
+import { FakeKubeClient, completeJob, failJob } from '../../../src/testing';
 import { planSync } from '../../../src/plan';
-import { NS, Recorder, configMap, fakeCluster, fast, job } from './_helpers';
+import { NS, Recorder, configMap, fakeCluster, fast, job, namespace } from './_helpers';
 
 const jobRef = (name: string) => ({ apiVersion: 'batch/v1', kind: 'Job', namespace: NS, name });
 
@@ -191,4 +191,23 @@ test('a hook without activeDeadlineSeconds times out after hookTimeoutMs; with i
   expect(err2.timeoutMs).toBe(1050);
   fake.dispose();
   fake2.dispose();
+});
+
+test('a completed hook loses its finalizer with the object its watch showed Complete (no read before the patch)', async () => {
+  const seen: Array<string | undefined> = [];
+  class Recording extends FakeKubeClient {
+    override async patchFinalizers(ref: ObjectRef, patch: FinalizerPatch, current?: KubeObject): Promise<KubeObject | undefined> {
+      const complete = (current?.status?.conditions ?? []).some((c: { type: string; status: string }) => c.type === 'Complete' && c.status === 'True');
+      if (ref.kind === 'Job') seen.push(current ? `${complete ? 'Complete' : 'not complete'} ${current.metadata.resourceVersion === this.peek(ref)?.metadata.resourceVersion}` : undefined);
+      return super.patchFinalizers(ref, patch);
+    }
+  }
+  const fake = new Recording();
+  fake.seed(namespace(NS));
+  fake.react({ kind: 'Job' }, completeJob(20));
+  await runSync(fake, planSync([job('migrate', { phase: 'PreSync' }), configMap('x')], { defaultNamespace: NS }), fast);
+  // The object the wait ended on: Complete, at the live resourceVersion.
+  expect(seen).toEqual(['Complete true']);
+  expect(fake.peek(jobRef('migrate'))?.metadata.finalizers ?? []).not.toContain(HOOK_FINALIZER);
+  fake.dispose();
 });

@@ -1,4 +1,5 @@
 import { ClusterValidationError, runSync, runTeardown } from '../../../src/engine';
+import { DRY_RUN_CONCURRENCY_FACTOR } from '../../../src/engine/constants';
 import { FakeKubeClient } from '../../../src/testing';
 import { KubeObject } from '../../../src/model';
 import { planSync, planTeardown } from '../../../src/plan';
@@ -72,5 +73,31 @@ test('teardown validates its hooks before deleting anything', async () => {
   const err = await runTeardown(fake, planTeardown([configMap('settings'), bad], { defaultNamespace: NS }), fast).catch((e) => e);
   expect(err).toBeInstanceOf(ClusterValidationError);
   expect(writes(fake)).toEqual([]);
+  fake.dispose();
+});
+
+test('the server dry runs go out DRY_RUN_CONCURRENCY_FACTOR times as many at once as the applies', async () => {
+  let inFlight = 0;
+  const peak = { dryRun: 0, write: 0 };
+  class SlowCluster extends FakeKubeClient {
+    override async apply(obj: KubeObject, opts: { dryRun?: boolean } = {}): Promise<KubeObject> {
+      const k = opts.dryRun ? 'dryRun' : 'write';
+      inFlight++;
+      peak[k] = Math.max(peak[k], inFlight);
+      try {
+        // Let every other worker start before this call returns.
+        for (let i = 0; i < 3; i++) await new Promise((r) => setImmediate(r));
+        return await super.apply(obj, opts);
+      } finally {
+        inFlight--;
+      }
+    }
+  }
+  const fake = new SlowCluster();
+  fake.seed(namespace(NS));
+  const objects = Array.from({ length: 100 }, (_, i) => configMap(`c${i}`));
+  await runSync(fake, planSync(objects, { defaultNamespace: NS }), { ...fast, concurrency: 4 });
+  expect(DRY_RUN_CONCURRENCY_FACTOR).toBeGreaterThan(1);
+  expect(peak).toEqual({ dryRun: 4 * DRY_RUN_CONCURRENCY_FACTOR, write: 4 });
   fake.dispose();
 });
