@@ -93,6 +93,18 @@ export function hookChart(ns: string, s: HookChartShape): KubeObject[] {
   return out;
 }
 
+/**
+ * (f) `objects` objects in `waves` waves: `hooks` Sync hook Jobs (hook h in wave h mod waves) and
+ * ConfigMaps for the rest, spread evenly over the waves.
+ */
+export function scaleChart(ns: string, s: { objects: number; waves: number; hooks: number; hookRunDuration: string }): KubeObject[] {
+  const managed = s.objects - s.hooks;
+  const out: KubeObject[] = [];
+  for (let i = 0; i < managed; i++) out.push(configMap(ns, `s-${String(i).padStart(5, '0')}`, Math.floor((i * s.waves) / managed)));
+  for (let h = 0; h < s.hooks; h++) out.push(job(ns, `s-hook-${String(h).padStart(2, '0')}`, { hook: 'Sync', wave: h % s.waves, runDuration: s.hookRunDuration }));
+  return out;
+}
+
 /** (c) `n` ConfigMaps, one wave. */
 export function bulkChart(ns: string, n: number, prefix = 'cm'): KubeObject[] {
   return Array.from({ length: n }, (_, i) => configMap(ns, `${prefix}-${String(i).padStart(5, '0')}`));

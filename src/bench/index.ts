@@ -7,6 +7,7 @@
  * Environment: BENCH_ONLY=a,b,c (subset), BENCH_WAVE_RUNS (default 2), BENCH_BULK_REPS
  * (default 2), BENCH_BULK_OBJECTS (default 2000), BENCH_CONCURRENCY (default: the engine's 16),
  * BENCH_JSON=<file> (also write the JSON there), BENCH_KUBECONFIG=<file> (use an existing cluster).
+ * Opt-in part (f), scale (BENCH_ONLY=f): BENCH_SCALE_OBJECTS (default 1000,10000).
  */
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -16,6 +17,7 @@ import { DEFAULT_CONCURRENCY, createKubeClient } from '../engine';
 import { ClusterState, KUBERNETES_VERSION, KWOK_VERSION, startCluster, stopCluster } from '../localcluster';
 import { loadKubeConfig } from './rest';
 import { BenchReport, figures, renderTable, targets } from './report';
+import { ScaleResult, scale } from './scale';
 import { BenchContext, BulkResult, HookWavesResult, WaveOverheadResult, bulkApply, hookWaves, waveOverhead } from './scenarios';
 
 const progress = (m: string): void => {
@@ -32,8 +34,8 @@ function revision(): { commit?: string; engineDirty?: boolean } {
   }
 }
 
-function intEnv(name: string, dflt: number): number {
-  const v = process.env[name];
+function intEnv(name: string, dflt: number, value?: string): number {
+  const v = value ?? process.env[name];
   if (v === undefined || v === '') return dflt;
   const n = Number(v);
   if (!Number.isInteger(n) || n < 1) throw new Error(`${name} must be a positive integer, got "${v}"`);
@@ -88,10 +90,17 @@ async function main(): Promise<number> {
       progress(`(c)+(d) ${n} ConfigMaps in one wave: engine vs raw server-side apply, engine memory`);
       c = await bulkApply(ctx, n, intEnv('BENCH_BULK_REPS', 2));
     }
+    let f: ScaleResult | undefined;
+    if (only.has('f')) {
+      mark('f');
+      const sizes = (process.env.BENCH_SCALE_OBJECTS ?? '1000,10000').split(',').map((s) => intEnv('BENCH_SCALE_OBJECTS', 0, s.trim()));
+      progress(`(f) scale: ${sizes.join(' and ')} objects in 20 waves with 50 hooks`);
+      f = await scale(ctx, sizes);
+    }
     mark('end');
     ctx.client.close?.();
 
-    const figs = figures(a, b, c);
+    const figs = figures(a, b, c, f);
     const report: BenchReport = {
       startedAt: new Date(t0).toISOString(),
       revision: revision(),
@@ -103,6 +112,7 @@ async function main(): Promise<number> {
       ...(a ? { waves: a } : {}),
       ...(b ? { hooks: b } : {}),
       ...(c ? { bulk: c } : {}),
+      ...(f ? { scale: f } : {}),
       figures: figs,
       targets: targets(figs),
     };

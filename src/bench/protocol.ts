@@ -1,11 +1,13 @@
 /** Messages between the benchmark (parent) and its subject process (worker.ts). */
 import type { HookChartShape } from './charts';
 import type { MemoryReport } from './memory';
+import type { ScaleShape } from './scale';
 
 export type ChartSpec =
   | { type: 'wave'; ns: string; waves: number }
   | { type: 'hook'; ns: string; shape: HookChartShape }
-  | { type: 'bulk'; ns: string; n: number };
+  | { type: 'bulk'; ns: string; n: number }
+  | { type: 'scale'; ns: string; shape: ScaleShape };
 
 /** Which client makes the raw applies: the engine's KubeClient, or one reused connection (HTTP/2 with the API server). */
 export type RawClient = 'engine' | 'pooled';

@@ -1,4 +1,5 @@
 /** The benchmark's output: one table of figures (each as a ratio against its baseline) and JSON. */
+import type { ScaleResult } from './scale';
 import { BulkResult, HookWavesResult, WaveOverheadResult } from './scenarios';
 import { round } from './stats';
 
@@ -30,6 +31,7 @@ export interface BenchReport {
   waves?: WaveOverheadResult;
   hooks?: HookWavesResult;
   bulk?: BulkResult;
+  scale?: ScaleResult;
   figures: Figure[];
   targets: Record<string, boolean | 'n/a'>;
 }
@@ -37,7 +39,7 @@ export interface BenchReport {
 const ms = (v: number) => (v >= 10_000 ? `${(v / 1000).toFixed(2)} s` : `${v.toFixed(1)} ms`);
 const mib = (v: number) => `${v.toFixed(1)} MiB`;
 
-export function figures(a?: WaveOverheadResult, b?: HookWavesResult, c?: BulkResult): Figure[] {
+export function figures(a?: WaveOverheadResult, b?: HookWavesResult, c?: BulkResult, f?: ScaleResult): Figure[] {
   const out: Figure[] = [];
   if (a) {
     out.push({
@@ -120,6 +122,41 @@ export function figures(a?: WaveOverheadResult, b?: HookWavesResult, c?: BulkRes
     out.push({ id: 'd', name: '(d) engine process peak RSS during (c)', measured: mib(m.peakRssMiB), baseline: `RSS before the run ${mib(m.baselineRssMiB)}`, ratio: m.peakRssMiB / m.baselineRssMiB, target: 'none given', met: undefined });
     out.push({ id: 'd.raw', name: "(d) for comparison: raw SSA process, engine's client", measured: mib(m.rawPeakRssMiB), baseline: `RSS before the run ${mib(m.rawBaselineRssMiB)}`, ratio: m.rawPeakRssMiB / m.rawBaselineRssMiB, target: '-', met: undefined });
     out.push({ id: 'd.pooled', name: '(d) for comparison: raw SSA process, one reused connection', measured: mib(m.pooledPeakRssMiB), baseline: `RSS before the run ${mib(m.pooledBaselineRssMiB)}`, ratio: m.pooledPeakRssMiB / m.pooledBaselineRssMiB, target: '-', met: undefined });
+  }
+  if (f) out.push(...scaleFigures(f));
+  return out;
+}
+
+function scaleFigures(f: ScaleResult): Figure[] {
+  const out: Figure[] = f.runs.map((r) => ({
+    id: `f.${r.shape.objects}`,
+    name: `(f) ${r.shape.objects} objects, ${r.shape.waves} waves, ${r.shape.hooks} hooks: sync time (validation ${ms(r.validationMs)})`,
+    measured: `${ms(r.durationMs)}, peak RSS ${mib(r.memory.peakRssMiB)}`,
+    baseline: `RSS before the run ${mib(r.memory.baselineRssMiB)}`,
+    ratio: r.memory.peakRssMiB / r.memory.baselineRssMiB,
+    target: 'completes',
+    met: true,
+  }));
+  const g = f.growth;
+  if (g) {
+    out.push({
+      id: 'f.growth.time',
+      name: `(f) time growth, ${g.fromObjects} -> ${g.toObjects} objects`,
+      measured: `x${g.timeRatio.toFixed(2)}`,
+      baseline: `objects x${g.objectRatio.toFixed(1)}`,
+      ratio: g.timeRatio / g.objectRatio,
+      target: '-',
+      met: undefined,
+    });
+    out.push({
+      id: 'f.growth.rss',
+      name: `(f) peak RSS growth, ${g.fromObjects} -> ${g.toObjects} objects`,
+      measured: `x${g.peakRssRatio.toFixed(2)}, ${g.marginalRssKiBPerObject.toFixed(1)} KiB per extra object`,
+      baseline: `objects x${g.objectRatio.toFixed(1)}`,
+      ratio: g.peakRssRatio / g.objectRatio,
+      target: '-',
+      met: undefined,
+    });
   }
   return out;
 }

@@ -6,7 +6,7 @@
 import { EngineEvent, KubeClient, createKubeClient, runSync } from '../engine';
 import { KubeObject } from '../model';
 import { planSync } from '../plan';
-import { bulkChart, hookChart, waveChart } from './charts';
+import { bulkChart, hookChart, scaleChart, waveChart } from './charts';
 import { MemorySampler } from './memory';
 import { ChartSpec, Command, CompactEvent, Hello, RawClient, RawOutcome, Reply, SyncOutcome, WarmupOutcome } from './protocol';
 import { loadKubeConfig, pooledApply, rest } from './rest';
@@ -15,6 +15,7 @@ import { nowMs, pool } from './stats';
 function manifestsOf(c: ChartSpec) {
   if (c.type === 'wave') return waveChart(c.ns, c.waves);
   if (c.type === 'hook') return hookChart(c.ns, c.shape);
+  if (c.type === 'scale') return scaleChart(c.ns, c.shape);
   return bulkChart(c.ns, c.n);
 }
 
