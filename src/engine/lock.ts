@@ -7,14 +7,14 @@
  */
 import * as crypto from 'node:crypto';
 import * as os from 'node:os';
-import { KubeObject } from '../model';
+import { ANNOTATION_LOCK_OPERATION_KIND, ANNOTATION_LOCK_TTL_MS, KubeObject } from '../model';
 import { KubeClient, ObjectRef, isConflict } from './client';
 import { DEFAULT_RECORD_NAMESPACE, OperationKind } from './record';
 
 export const LOCK_NAME_PREFIX = 'sync-hooks-lock-';
 export const DEFAULT_LOCK_TTL_MS = 60_000;
-const KIND_ANNOTATION = 'sync-hooks.dev/operation-kind';
-const TTL_ANNOTATION = 'sync-hooks.dev/lock-ttl-ms';
+const KIND_ANNOTATION = ANNOTATION_LOCK_OPERATION_KIND;
+const TTL_ANNOTATION = ANNOTATION_LOCK_TTL_MS;
 
 export function lockRef(app: string, namespace = DEFAULT_RECORD_NAMESPACE): ObjectRef {
   return { apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', namespace, name: `${LOCK_NAME_PREFIX}${app}` };

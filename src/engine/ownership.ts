@@ -3,10 +3,11 @@
  * carries the label `sync-hooks.dev/app=<app>` and the annotation `sync-hooks.dev/operation-id=<id>`,
  * so what a killed run wrote can be found without its record (`-l sync-hooks.dev/app=<app>`).
  */
-import { KubeObject } from '../model';
+import { ANNOTATION_OPERATION_ID, KubeObject, LABEL_APP } from '../model';
 
-export const APP_LABEL = 'sync-hooks.dev/app';
-export const OPERATION_ANNOTATION = 'sync-hooks.dev/operation-id';
+/** The keys are defined once, with the rest of the vocabulary, in src/model/annotations.ts. */
+export const APP_LABEL = LABEL_APP;
+export const OPERATION_ANNOTATION = ANNOTATION_OPERATION_ID;
 
 /** A copy of `obj` marked as written by `operationId` for `app`. */
 export function withOwnership(obj: KubeObject, app: string, operationId: string): KubeObject {

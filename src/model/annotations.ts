@@ -108,6 +108,18 @@ export const LABEL_OPERATION = 'sync-hooks.dev/operation';
  */
 export const ANNOTATION_CREATE_TOKEN = 'sync-hooks.dev/create-token';
 
+/**
+ * Label on every object the engine writes for an application that keeps an operation record
+ * (managed objects and hooks): the application's name. What a killed run wrote is found by it
+ * (`-l sync-hooks.dev/app=<app>`) without its record.
+ */
+export const LABEL_APP = 'sync-hooks.dev/app';
+/** Annotation beside `LABEL_APP`: the id of the operation that last wrote the object. */
+export const ANNOTATION_OPERATION_ID = 'sync-hooks.dev/operation-id';
+/** Annotations of the application's lock (Lease): the kind of operation holding it, and its ttl in ms. */
+export const ANNOTATION_LOCK_OPERATION_KIND = 'sync-hooks.dev/operation-kind';
+export const ANNOTATION_LOCK_TTL_MS = 'sync-hooks.dev/lock-ttl-ms';
+
 /** An operation id as a label value: at most 63 characters of [A-Za-z0-9-_.], alphanumeric at both ends. */
 export function operationLabelValue(operationId: string): string {
   return operationId
