@@ -4,7 +4,7 @@
  */
 // The defining modules, not the engine's index: `plan` must not load the whole engine.
 import { ClusterValidationError } from '../engine/errors';
-import { LockHeldError } from '../engine/lock';
+import { LockHeldError, LockLostError } from '../engine/lock';
 import { RecordError } from '../engine/record';
 import { loadValidManifests, ManifestValidationError } from '../manifests';
 import { prepareManifests } from '../runner/prepare';
@@ -38,9 +38,10 @@ export function reportBadInput(e: unknown, operation: string, io: CliIO, json: b
     if (json) io.out(JSON.stringify({ operation, status: 'Invalid', problems: e.problems.map((p) => ({ object: p.object ?? '', field: '', message: p.message })) }));
     return EXIT_BAD_INPUT;
   }
-  if (e instanceof LockHeldError || e instanceof RecordError) {
+  if (e instanceof LockHeldError || e instanceof LockLostError || e instanceof RecordError) {
     io.err(`sync-hooks: ${e.message}`);
-    if (json) io.out(JSON.stringify({ operation, status: e instanceof LockHeldError ? 'Locked' : 'Failed', error: { message: e.message } }));
+    const status = e instanceof LockHeldError ? 'Locked' : e instanceof LockLostError ? 'LockLost' : 'Failed';
+    if (json) io.out(JSON.stringify({ operation, status, error: { message: e.message } }));
     return EXIT_FAILED;
   }
   return undefined;

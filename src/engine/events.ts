@@ -52,7 +52,7 @@ export interface HeartbeatItem {
 export type EngineEventBody =
   | { type: 'operation.started'; operation: 'sync' | 'teardown'; steps: number; resumed?: string }
   | { type: 'operation.succeeded'; operation: 'sync' | 'teardown'; durationMs: number }
-  | { type: 'operation.failed'; operation: 'sync' | 'teardown'; reason: FailureReason | 'Invalid'; message: string; durationMs: number }
+  | { type: 'operation.failed'; operation: 'sync' | 'teardown'; reason: FailureReason | 'Invalid' | 'LockLost'; message: string; durationMs: number }
   | { type: 'phase.started'; phase: EnginePhase }
   | { type: 'phase.finished'; phase: EnginePhase; durationMs: number }
   | ({ type: 'wave.started'; objects: number } & Where)

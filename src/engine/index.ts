@@ -19,7 +19,7 @@ export type { RetryPolicy } from './rest/policy';
 export type { RequestStats, RetryEvent } from './rest/transport';
 export { describeRetries } from './rest/transport';
 export { APP_LABEL, OPERATION_ANNOTATION, ownedBy } from './ownership';
-export { LockHeldError, OperationLock, DEFAULT_LOCK_TTL_MS, LOCK_NAME_PREFIX, lockRef } from './lock';
+export { LockHeldError, LockLostError, OperationLock, DEFAULT_LOCK_TTL_MS, LOCK_NAME_PREFIX, lockRef } from './lock';
 export type { LockOptions } from './lock';
 export {
   OperationRecorder,

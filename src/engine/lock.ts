@@ -8,7 +8,7 @@
 import * as crypto from 'node:crypto';
 import * as os from 'node:os';
 import { ANNOTATION_LOCK_OPERATION_KIND, ANNOTATION_LOCK_TTL_MS, KubeObject } from '../model';
-import { KubeClient, ObjectRef, isConflict } from './client';
+import { KubeClient, ObjectRef, isConflict, isNotFound } from './client';
 import { DEFAULT_RECORD_NAMESPACE, OperationKind } from './record';
 
 export const LOCK_NAME_PREFIX = 'sync-hooks-lock-';
@@ -36,6 +36,39 @@ export class LockHeldError extends Error {
         `nothing was done. Wait for it to finish; if that process is gone, the lock expires at ${expiresAt} and the next run takes it over`,
     );
   }
+}
+
+/**
+ * The lock was taken over (or its Lease deleted) while this operation ran: it stopped at the next
+ * safe point and wrote nothing more (no further wave, no SyncFail, no delete policy, no record
+ * update), leaving the application to the new holder.
+ */
+export class LockLostError extends Error {
+  override name = 'LockLostError';
+  constructor(
+    readonly app: string,
+    /** The new holder (`host:pid:random`), or undefined when the Lease was deleted. */
+    readonly holder: string | undefined,
+    /** What the new holder runs (`sync`, `teardown`), when known. */
+    readonly holderOperation: string | undefined,
+    readonly holderSince: string | undefined,
+    /** This operation: its kind and the step it stopped at. */
+    readonly operation: OperationKind,
+    readonly stoppedAt: string,
+    lease: string,
+  ) {
+    super(
+      `application "${app}": the lock was ${holder ? `taken over by ${holder}${holderOperation ? `, which started a ${holderOperation}` : ''}${holderSince ? ` at ${holderSince}` : ''}` : 'released by someone else (the Lease was deleted)'} ` +
+        `while this ${operation} ran (${lease}); the ${operation} stopped at ${stoppedAt} and wrote nothing more: no further wave, no SyncFail, its running hooks and the operation record are left to ${holder ? 'the new holder' : 'the next run'}`,
+    );
+  }
+}
+
+/** Who took a lost lock over (undefined fields when the Lease is gone). */
+export interface LockTaker {
+  holder?: string;
+  kind?: string;
+  acquiredAt?: string;
 }
 
 const microTime = (ms: number) => new Date(ms).toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');
@@ -91,6 +124,9 @@ export class OperationLock {
   private resourceVersion?: string;
   private released = false;
   lost = false;
+  /** Who holds the lock since it was lost. */
+  lostTo?: LockTaker;
+  private readonly lostListeners: Array<() => void> = [];
 
   private constructor(
     private readonly client: KubeClient,
@@ -169,6 +205,17 @@ export class OperationLock {
     return lock;
   }
 
+  /** Calls `listener` once, when the lock is found lost (at a renewal). */
+  onLost(listener: () => void): void {
+    if (this.lost) listener();
+    else this.lostListeners.push(listener);
+  }
+
+  /** `Lease ns/name` for messages. */
+  describe(): string {
+    return `Lease ${this.ref.namespace}/${this.ref.name}`;
+  }
+
   private async renew(started: number): Promise<void> {
     if (this.released || this.lost) return;
     this.requests++;
@@ -176,8 +223,34 @@ export class OperationLock {
       const live = await this.client.apply(this.body(started, Date.now(), this.resourceVersion));
       this.resourceVersion = live.metadata.resourceVersion;
     } catch (e) {
-      // A conflict: someone took the lock over (we did not renew in time). Transient errors: retried at the next tick.
-      if (isConflict(e)) this.lost = true;
+      // A conflict: someone took the lock over (we did not renew in time, or it was stolen); not
+      // found: the Lease was deleted. Transient errors: retried at the next tick.
+      if (isConflict(e) || isNotFound(e)) await this.markLost();
+    }
+  }
+
+  private async markLost(): Promise<void> {
+    if (this.lost || this.released) return;
+    if (this.timer) clearInterval(this.timer);
+    let taker: LockTaker = {};
+    try {
+      this.requests++;
+      const live = await this.client.get(this.ref);
+      if (live) {
+        const v = view(live);
+        taker = { holder: v.holder, kind: v.kind, acquiredAt: v.acquiredAt };
+      }
+    } catch {
+      // Unknown taker.
+    }
+    this.lostTo = taker;
+    this.lost = true;
+    for (const l of this.lostListeners.splice(0)) {
+      try {
+        l();
+      } catch {
+        // A listener's bug must not stop the others.
+      }
     }
   }
 

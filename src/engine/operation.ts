@@ -20,6 +20,8 @@ import { withOwnership } from './ownership';
 import { OperationRecorder, RecordedObject, decide } from './record';
 import { EngineOptions, FailureDetails, HookResult, HookStatus } from './types';
 import { Heartbeats } from './heartbeat';
+import { LockLostError } from './lock';
+import { guardWrites } from './lock-guard';
 import { WaitContext, WaitSubject, WaitTracker } from './wait';
 import { WatchHub } from './watch-hub';
 
@@ -83,19 +85,26 @@ export class Operation implements WaitContext {
   readonly waitingOn = new Map<string, string>();
   /** Why the record's previous operation is (not) continued. */
   readonly resumeReason?: string;
-  abortReason?: 'Cancelled' | 'Timeout';
+  abortReason?: 'Cancelled' | 'Timeout' | 'LockLost';
 
   private readonly abortCtl = new AbortController();
   private timer?: NodeJS.Timeout;
   private readonly onUserAbort = () => this.abort('Cancelled');
 
+  /** The cluster; once the lock is lost, every write through it fails with `lockLostError()`. */
+  readonly client: KubeClient;
+
   constructor(
-    readonly client: KubeClient,
+    client: KubeClient,
     readonly kind: 'sync' | 'teardown',
     defaultId: string,
     private readonly opts: EngineOptions,
   ) {
     this.recorder = opts.recorder;
+    const lock = opts.recorder?.lock;
+    this.client = lock ? guardWrites(client, lock, () => this.lockLostError()) : client;
+    // Stop at the next safe point: every wait ends, no further wave starts (see runSync/runTeardown).
+    lock?.onLost(() => this.abort('LockLost'));
     let id = opts.operationId ?? defaultId;
     if (this.recorder) {
       const rec = this.recorder;
@@ -159,7 +168,20 @@ export class Operation implements WaitContext {
     this.hub.close();
   }
 
-  private abort(reason: 'Cancelled' | 'Timeout'): void {
+  /** The lock of the application was taken over while this operation ran. */
+  get lockLost(): boolean {
+    return this.recorder?.lock?.lost ?? false;
+  }
+
+  /** The error that ends an operation whose lock was lost (names the new holder and where it stopped). */
+  lockLostError(): LockLostError {
+    const lock = this.recorder!.lock!;
+    const t = lock.lostTo ?? {};
+    const where = this.phase ? `${this.phase}${this.wave !== undefined ? ` wave ${this.wave}` : ''}` : 'its start';
+    return new LockLostError(this.recorder!.app, t.holder, t.kind, t.acquiredAt, this.kind, where, lock.describe());
+  }
+
+  private abort(reason: 'Cancelled' | 'Timeout' | 'LockLost'): void {
     if (this.abortCtl.signal.aborted) return;
     this.abortReason = reason;
     this.abortCtl.abort();

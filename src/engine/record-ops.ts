@@ -6,6 +6,7 @@
 import { HOOK_FINALIZER } from '../model';
 import { describeRef, refId } from './client';
 import { CLEANUP_TIMEOUT_MS } from './constants';
+import { LockLostError } from './lock';
 import { Operation } from './operation';
 import { ownedBy } from './ownership';
 import { RecordStatus, terminateDeadHook } from './record';
@@ -74,4 +75,14 @@ export async function deleteLeftoverHooks(op: Operation): Promise<void> {
     }),
   );
   await rec.flush();
+}
+
+/**
+ * The lock was lost while the operation ran: it ends here, writing nothing more (its client
+ * refuses writes, its record refuses updates). Reported once, with the new holder.
+ */
+export function stoppedByLockLoss(op: Operation): LockLostError {
+  const err = op.lockLostError();
+  op.emit({ type: 'operation.failed', operation: op.kind, reason: 'LockLost', message: err.message, durationMs: op.elapsed() });
+  return err;
 }

@@ -250,6 +250,8 @@ export class OperationRecorder {
   /** Writes the record as it is now (coalescing concurrent calls into as few writes as possible). */
   async flush(): Promise<void> {
     if (!this.state) return;
+    // The record belongs to whoever holds the lock: not ours to write any more.
+    if (this.lock?.lost) throw new RecordError(`the lock of application "${this.app}" was taken over: ${describeRecord(this.app, this.namespace)} is left to the new holder`);
     this.dirty = true;
     while (this.writing) await this.writing.catch(() => undefined);
     if (!this.dirty) return;

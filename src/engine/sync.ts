@@ -21,7 +21,7 @@ import {
 } from './errors';
 import { HookOutcome, applyDeletePolicies, terminateRunningHooks } from './hooks';
 import { Operation, planHash } from './operation';
-import { endRecord, releaseDeadOperation, startRecord } from './record-ops';
+import { endRecord, releaseDeadOperation, startRecord, stoppedByLockLoss } from './record-ops';
 import { runStep } from './step';
 import { toFailure } from './step-failure';
 import { runSyncFail } from './syncfail';
@@ -138,6 +138,7 @@ export async function runSync(client: KubeClient, plan: SyncPlan, opts: SyncOpti
     const retry = opts.retry ?? { limit: 0 };
     for (let attempt = 0; ; attempt++) {
       failure = await runAttempt(op, plan, opts, pending);
+      if (op.lockLost) throw op.lockLostError();
       if (!failure || !retryable(failure) || attempt >= retry.limit) break;
       // Argo CD restarts the whole operation (PreSync hooks included); SyncFail waits for the last attempt.
       const delayMs = retryDelayMs(retry, attempt);
@@ -165,6 +166,8 @@ export async function runSync(client: KubeClient, plan: SyncPlan, opts: SyncOpti
     await endRecord(op, 'Succeeded');
     op.emit({ type: 'operation.succeeded', operation: 'sync', durationMs: op.elapsed() });
     return syncResult(op);
+  } catch (err) {
+    throw op.lockLost ? stoppedByLockLoss(op) : err;
   } finally {
     op.dispose();
   }

@@ -17,7 +17,7 @@ import { ClusterValidationError, FailureInfo, TeardownFailedError } from './erro
 import { EnginePhase } from './events';
 import { applyDeletePolicies, awaitHook, createHook, prepareHooks, recordStepIntent, terminateRunningHooks } from './hooks';
 import { Operation, planHash } from './operation';
-import { deleteLeftoverHooks, endRecord, releaseDeadOperation, startRecord } from './record-ops';
+import { deleteLeftoverHooks, endRecord, releaseDeadOperation, startRecord, stoppedByLockLoss } from './record-ops';
 import { deleteAndWait } from './resources';
 import { hookFailure } from './step';
 import { StepFailure, toFailure } from './step-failure';
@@ -149,6 +149,7 @@ export async function runTeardown(client: KubeClient, plan: TeardownPlan, opts: 
     } catch (err) {
       failure = toFailure(op, err);
     }
+    if (op.lockLost) throw op.lockLostError();
 
     if (failure) {
       if (failure.reason === 'Cancelled' || failure.reason === 'Timeout') await terminateRunningHooks(op, `terminated: ${failure.detail}`);
@@ -162,6 +163,8 @@ export async function runTeardown(client: KubeClient, plan: TeardownPlan, opts: 
     await endRecord(op, 'Succeeded');
     op.emit({ type: 'operation.succeeded', operation: 'teardown', durationMs: op.elapsed() });
     return teardownResult(op);
+  } catch (err) {
+    throw op.lockLost ? stoppedByLockLoss(op) : err;
   } finally {
     op.dispose();
   }

@@ -3,7 +3,7 @@
  * starts failing every call (the process is gone: nothing it does afterwards reaches the cluster)
  * plus a cancel so the dead run's promise settles.
  */
-import { APP_LABEL, decide, KubeClient, LockHeldError, lockRef, OperationLock, OperationRecord, parseRecord, recordRef, SyncFailedError, TeardownFailedError } from '../../../src/engine';
+import { APP_LABEL, decide, KubeClient, LockHeldError, LockLostError, lockRef, OperationLock, OperationRecord, parseRecord, recordRef, SyncFailedError, TeardownFailedError } from '../../../src/engine';
 import { completeJob, FakeKubeClient, never } from '../../../src/testing';
 import { HOOK_FINALIZER, KubeObject } from '../../../src/model';
 import { syncManifests, teardownManifests } from '../../../src/runner';
@@ -251,4 +251,60 @@ test('a teardown with no manifests and no inventory removes what the record list
   expect(fake.objects((o) => (o as KubeObject).metadata?.labels?.[APP_LABEL] === APP)).toEqual([]);
   expect(fake.peek(recordRef(APP))).toBeUndefined();
   fake.dispose();
+});
+
+describe('the lock taken over while the operation runs', () => {
+  const lease = (holder: string): KubeObject => ({
+    apiVersion: 'coordination.k8s.io/v1',
+    kind: 'Lease',
+    metadata: { name: 'sync-hooks-lock-shop', namespace: 'default', annotations: { 'sync-hooks.dev/operation-kind': 'sync' } },
+    spec: { holderIdentity: holder, leaseDurationSeconds: 60, acquireTime: '2026-01-01T00:00:00.000000Z', renewTime: new Date().toISOString().replace('Z', '000Z') },
+  });
+  const writes = (fake: FakeKubeClient, from: number) =>
+    fake
+      .entries()
+      .slice(from)
+      .filter((e) => ['apply', 'create', 'replace', 'delete', 'patchFinalizers'].includes(e.verb) && !e.id.includes('/Lease/'));
+
+  test('sync: stops at the next safe point with LockLostError naming the new holder; no further write, wave or SyncFail', async () => {
+    const fake = seedDefault(fakeCluster());
+    fake.react({ kind: 'Job', name: 'mid' }, never);
+    const manifests = chart([job('onfail', { phase: 'SyncFail' }), configMap('later', { wave: 2 })]);
+    const events = new Recorder();
+    const run = syncManifests(fake, { manifests, namespace: NS, record: { app: APP, lockTtlMs: 600 }, engine: { ...fast, onEvent: events.push } });
+    await until('the Sync hook to run', () => !!fake.peek(jobRef('mid')));
+    const stolenAt = fake.entries().length;
+    await fake.replace({ ...lease('thief:1:abc'), metadata: { ...lease('thief:1:abc').metadata, resourceVersion: fake.peek(lockRef(APP))!.metadata.resourceVersion } });
+    const err = await rejection(run);
+    expect(err).toBeInstanceOf(LockLostError);
+    expect(err.message).toContain('application "shop": the lock was taken over by thief:1:abc, which started a sync at 2026-01-01T00:00:00.000000Z');
+    expect(err.message).toContain('the sync stopped at Sync wave 1 and wrote nothing more');
+    // Nothing written after the theft but the Lease (the thief's write, our refused renewal): no
+    // record update, no hook, no SyncFail, no cleanup.
+    expect(writes(fake, stolenAt).map((e) => `${e.verb} ${e.id}`)).toEqual([]);
+    expect(fake.peek(jobRef('post'))).toBeUndefined();
+    expect(fake.peek(jobRef('onfail'))).toBeUndefined();
+    expect(fake.peek({ apiVersion: 'v1', kind: 'ConfigMap', namespace: NS, name: 'later' })).toBeUndefined();
+    expect(fake.peek(jobRef('mid'))!.metadata.finalizers).toContain(HOOK_FINALIZER); // left to the new holder
+    expect(fake.peek(lockRef(APP))!.spec.holderIdentity).toBe('thief:1:abc');
+    expect(events.of('operation.failed').map((e) => e.reason)).toEqual(['LockLost']);
+    fake.dispose();
+  });
+
+  test('teardown: the Lease deleted under it also stops it before the next wave', async () => {
+    const fake = seedDefault(fakeCluster());
+    const manifests = [job('backup', { phase: 'PreDelete', policy: 'HookSucceeded' }), configMap('cfg')];
+    await syncManifests(fake, { manifests, namespace: NS, record: { app: APP }, engine: fast });
+    fake.react({ kind: 'Job', name: 'backup' }, never);
+    const run = teardownManifests(fake, { manifests, namespace: NS, record: { app: APP, lockTtlMs: 600 }, engine: fast });
+    await until('the PreDelete hook to run', () => !!fake.peek(jobRef('backup')));
+    const stolenAt = fake.entries().length;
+    await fake.delete(lockRef(APP));
+    const err = await rejection(run);
+    expect(err).toBeInstanceOf(LockLostError);
+    expect(err.message).toContain('the lock was released by someone else (the Lease was deleted) while this teardown ran');
+    expect(writes(fake, stolenAt).map((e) => `${e.verb} ${e.id}`)).toEqual([]);
+    expect(fake.peek({ apiVersion: 'v1', kind: 'ConfigMap', namespace: NS, name: 'cfg' })).toBeDefined();
+    fake.dispose();
+  });
 });
