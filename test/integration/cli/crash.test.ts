@@ -260,6 +260,41 @@ describe('one operation per app', () => {
     });
   });
 
+  test('the lock taken over while a hook runs: the run stops at once naming the new holder, runs no further wave and writes nothing more', async () => {
+    await inApp('lock-lost', async (ns) => {
+      const file = writeManifests(dir, `${ns}.yaml`, app(ns, { mid: '300s' }));
+      const victim = run(['sync', '-f', file, '--name', ns, '--lock-ttl', '3s']);
+      try {
+        await victim.waitForOutput(`Sync wave 1: hook Job ${ns}/mid started`);
+        await eventually('the record to hold mid', async () => (await record(ns))?.hooks.find((h) => h.name === 'mid' && h.uid));
+        const recordBefore = (await c.get(recordRef(ns)))!.metadata.resourceVersion;
+        // Someone else takes the Lease (as a takeover after expiry would): a write the victim's next renewal runs into.
+        const lease = (await c.get(lockRef(ns)))!;
+        const now = new Date().toISOString().replace('Z', '000Z');
+        await c.apply({
+          apiVersion: 'coordination.k8s.io/v1',
+          kind: 'Lease',
+          metadata: { name: lease.metadata.name, namespace: lease.metadata.namespace, annotations: { ...lease.metadata.annotations, 'sync-hooks.dev/operation-kind': 'teardown' } },
+          spec: { ...lease.spec, holderIdentity: 'thief:4242:abcdef', acquireTime: now, renewTime: now },
+        });
+        await expectExit(victim, 1);
+        expect(victim.stderr).toContain(`sync-hooks: application "${ns}": the lock was taken over by thief:4242:abcdef, which started a teardown at ${now}`);
+        expect(victim.stderr).toContain('the sync stopped at Sync wave 1 and wrote nothing more');
+        // No further wave, no SyncFail, no cleanup: the record is as at the theft, the running hook keeps its finalizer.
+        expect(started(victim).map((l) => l.replace(/\/pre-\S+/, '/pre-…'))).toEqual([`PreSync wave 0: hook Job ${ns}/pre-… started`, `Sync wave 1: hook Job ${ns}/mid started`]);
+        expect((await c.get(recordRef(ns)))!.metadata.resourceVersion).toBe(recordBefore);
+        expect(await c.get({ apiVersion: 'v1', kind: 'ConfigMap', namespace: ns, name: 'later' })).toBeUndefined();
+        expect((await c.get({ apiVersion: 'batch/v1', kind: 'Job', namespace: ns, name: 'mid' }))?.metadata.finalizers).toContain(HOOK_FINALIZER);
+        expect((await c.get(lockRef(ns)))!.spec.holderIdentity).toBe('thief:4242:abcdef');
+      } finally {
+        victim.kill();
+      }
+      // The thief goes away; the next run terminates the hook the stopped run left and removes everything.
+      await c.delete(lockRef(ns));
+      await expectTornDown(ns, file);
+    });
+  });
+
   test('a hung holder (SIGSTOP) keeps the lock until it expires (--lock-ttl), then the next run takes it over and continues', async () => {
     await inApp('lock-stale', async (ns) => {
       const file = writeManifests(dir, `${ns}.yaml`, app(ns, { pre: '2s' }));
