@@ -2,7 +2,7 @@
  * One entry point per operation, shared by the CLI and the Pulumi provider: validate the
  * manifests, plan, execute with the engine, and return the new inventory.
  */
-import { runSync, runTeardown, SyncFailedError, SyncOptions, SyncResult, TeardownOptions, TeardownResult } from '../engine';
+import { LockLostError, runSync, runTeardown, SyncFailedError, SyncOptions, SyncResult, TeardownOptions, TeardownResult } from '../engine';
 import type { KubeClient, OperationRecorder } from '../engine';
 import { emptyChartProblem, ManifestValidationError, validateManifests } from '../manifests';
 import { formatKey, groupOf, keyOf, KubeObject, SyncPlan, TeardownPlan } from '../model';
@@ -77,7 +77,8 @@ async function syncWith(client: KubeClient, req: SyncRequest, recorder: Operatio
     if (history) await recordHistory(client, historyTarget(req.record!), 'sync', history, { result }, revision);
     return { result, inventory: inventoryAfter(result) };
   } catch (e) {
-    if (history) await recordHistory(client, historyTarget(req.record!), 'sync', history, { error: e }, revision);
+    // An operation that lost its lock writes nothing more, its history entry included (the app is the new holder's).
+    if (history && !(e instanceof LockLostError)) await recordHistory(client, historyTarget(req.record!), 'sync', history, { error: e }, revision);
     if (e instanceof SyncFailedError) (e as SyncFailedError & { inventory?: InventoryEntry[] }).inventory = inventoryAfter(e.result);
     throw e;
   }
@@ -110,7 +111,7 @@ export async function teardownManifests(client: KubeClient, request: TeardownReq
       if (history) await recordHistory(client, historyTarget(req.record!), 'teardown', history, { result }, revision);
       return result;
     } catch (e) {
-      if (history) await recordHistory(client, historyTarget(req.record!), 'teardown', history, { error: e }, revision);
+      if (history && !(e instanceof LockLostError)) await recordHistory(client, historyTarget(req.record!), 'teardown', history, { error: e }, revision);
       throw e;
     }
   } finally {
