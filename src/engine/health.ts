@@ -42,8 +42,29 @@ export function staleGeneration(o: KubeObject, appliedGeneration?: number): stri
 }
 
 export function healthOf(o: KubeObject): HealthStatus | undefined {
-  return getHealth(o);
+  return withholdTerminationMessage(o, getHealth(o));
 }
+
+/**
+ * A failed Pod's health message is, as in Argo CD, its container's termination message: the
+ * workload's own output, which may hold secrets (a script echoing a connection string). The engine
+ * never carries it in a message (hook results, events, errors, the record, SyncFail's env, Pulumi
+ * state): it names the container and exit code instead. The full text stays in the cluster and in
+ * the failure details (`SyncFailedError.details`, a secret output of SyncedChart).
+ */
+export function withholdTerminationMessage(o: KubeObject, h: HealthStatus | undefined): HealthStatus | undefined {
+  if (!h?.message || o.kind !== 'Pod' || String(o.apiVersion).includes('/')) return h;
+  const statuses: any[] = [...(o.status?.initContainerStatuses ?? []), ...(o.status?.containerStatuses ?? [])];
+  for (const s of statuses) {
+    const t = s?.state?.terminated ?? s?.lastState?.terminated;
+    if (!t?.message || !h.message.includes(t.message)) continue;
+    const how = [t.exitCode !== undefined ? `exit code ${t.exitCode}` : '', t.reason ?? ''].filter(Boolean).join(', ');
+    return { ...h, message: `container "${s.name}" terminated${how ? ` (${how})` : ''}: ${WITHHELD_TERMINATION_MESSAGE}` };
+  }
+  return h;
+}
+
+export const WITHHELD_TERMINATION_MESSAGE = 'termination message withheld (it may hold secrets): read it from the pod in the cluster';
 
 export function hookState(o: KubeObject): TaskState {
   const h = healthOf(o);

@@ -8,6 +8,8 @@ export interface AppOptions {
   /** Extra ConfigMaps by wave, e.g. { 'cfg-a': 0, 'cfg-c': 2 }. */
   configMaps?: Record<string, number>;
   failPreSync?: boolean;
+  /** Kind of the PreSync hook `migrate` (default Job). */
+  preSyncKind?: 'Job' | 'Pod';
   /** Termination message of the failing PreSync hook's container (default `migrate failed on purpose`). */
   failMessage?: string;
   failPreDelete?: boolean;
@@ -33,11 +35,23 @@ export function job(name: string, ns: string, hook: string, opts: { policy?: str
   };
 }
 
+/** A bare Pod hook (Argo CD judges it by health_pod.go: its termination message is its health message). */
+export function podHook(name: string, ns: string, hook: string, opts: { fail?: boolean; failMessage?: string; duration?: string } = {}): KubeObject {
+  const annotations: Record<string, string> = { 'argocd.argoproj.io/hook': hook, [RUN]: opts.duration ?? '500ms' };
+  if (opts.fail) annotations['sync-hooks.local/fail-message'] = opts.failMessage ?? `${name} failed on purpose`;
+  return {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name, namespace: ns, annotations, labels: opts.fail ? { 'sync-hooks.local/fail': 'true' } : {} },
+    spec: { restartPolicy: 'Never', containers: [{ name: 'main', image: 'busybox' }] },
+  };
+}
+
 export function app(o: AppOptions): KubeObject[] {
   const cms = o.configMaps ?? { 'cfg-a': 0, 'cfg-b': 2 };
   const objs: KubeObject[] = [
     { apiVersion: 'v1', kind: 'Namespace', metadata: { name: o.ns } },
-    job('migrate', o.ns, 'PreSync', { fail: o.failPreSync, failMessage: o.failMessage, duration: '1s' }),
+    (o.preSyncKind === 'Pod' ? podHook : job)('migrate', o.ns, 'PreSync', { fail: o.failPreSync, failMessage: o.failMessage, duration: '1s' }),
     {
       apiVersion: 'apps/v1',
       kind: 'Deployment',

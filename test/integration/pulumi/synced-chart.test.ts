@@ -131,12 +131,14 @@ describe('SyncedChart lifecycle', () => {
   });
 });
 
-test('a failing PreSync fails up: SyncFail ran, no Sync-phase object exists, the state lists what was created; no secret in plaintext', async () => {
-  const ns = uniqueName('scfail');
+// A Job hook's health message is its Job condition; a Pod hook's is its container's termination
+// message (Argo CD parity), i.e. the planted hook output itself: both must stay out of plaintext.
+test.each(['Job', 'Pod'] as const)('a failing PreSync %s fails up: SyncFail ran, no Sync-phase object exists, the state lists what was created; no secret in plaintext', async (kind) => {
+  const ns = uniqueName(`scfail${kind.toLowerCase()}`);
   // Planted: the admin token (in a one-line JSON kubeconfig), a Secret's value, and a string the
   // failing hook prints (its termination message: kwok's fail-message annotation).
   const planted = { token: adminToken(), secretData: `s3cr3t-${uniqueName('v')}`, hookOutput: `hook-pw-${uniqueName('o')}` };
-  const { t } = await chartStack(app({ ns, failPreSync: true, secretValue: planted.secretData, failMessage: `migrate failed: password=${planted.hookOutput}` }), {
+  const { t } = await chartStack(app({ ns, failPreSync: true, preSyncKind: kind, secretValue: planted.secretData, failMessage: `migrate failed: password=${planted.hookOutput}` }), {
     kubeconfig: jsonKubeconfig(),
   });
   const notIn = (where: string, text: string) => {
@@ -152,7 +154,7 @@ test('a failing PreSync fails up: SyncFail ran, no Sync-phase object exists, the
       () => undefined,
       (e: Error) => e,
     );
-    expect(err?.message).toMatch(/HookFailed in PreSync wave 0: Job \S+\/migrate[\s\S]*termination message and logs withheld[\s\S]*SyncFail ran: 1 SyncFail hook succeeded/);
+    expect(err?.message).toMatch(new RegExp(`HookFailed in PreSync wave 0: ${kind} \\S+/migrate[\\s\\S]*termination message and logs withheld[\\s\\S]*SyncFail ran: 1 SyncFail hook succeeded`));
     notIn('pulumi up output', lines.join(''));
     notIn('the error', `${err?.message}\n${err?.stack}`);
     expect(await isNotFound(apps.readNamespacedDeployment({ name: 'web', namespace: ns }))).toBe(true);
@@ -162,7 +164,7 @@ test('a failing PreSync fails up: SyncFail ran, no Sync-phase object exists, the
     expect(env).toEqual(
       expect.arrayContaining([
         { name: 'SYNC_HOOKS_FAILED_PHASE', value: 'PreSync' },
-        { name: 'SYNC_HOOKS_FAILED_OBJECT', value: `Job ${ns}/migrate` },
+        { name: 'SYNC_HOOKS_FAILED_OBJECT', value: `${kind} ${ns}/migrate` },
         { name: 'SYNC_HOOKS_FAILURE_MESSAGE', value: expect.stringContaining('termination message and logs withheld') },
       ]),
     );
@@ -175,6 +177,9 @@ test('a failing PreSync fails up: SyncFail ran, no Sync-phase object exists, the
     expect(res.outputs.objects.map((o: any) => `${o.kind}/${o.name}`)).toEqual([`Namespace/${ns}`]);
     expect(res.outputs.lastSync.status).toBe('Failed');
     expect(res.outputs.lastSync.message).toContain('termination message and logs withheld');
+    const migrate = res.outputs.hooks.find((h: any) => h.name === 'migrate');
+    expect(migrate).toMatchObject({ phase: 'PreSync', status: 'Failed' });
+    if (kind === 'Pod') expect(migrate.message).toMatch(/container "main" terminated .*termination message withheld/);
     // exportStack shows secrets decrypted: the full text (with the hook's output) is kept as a
     // secret, as are the kubeconfig and the Secret's values; the state files hold them encrypted.
     const SECRET_SIG = '4dabf18193072939515e22adb298388d';
