@@ -5,10 +5,12 @@
  * Pure functions, no I/O.
  */
 import * as crypto from 'node:crypto';
+import { stringify as stringifyYaml } from 'yaml';
 import { readManifestText } from '../manifests';
 import { describe, KubeObject, keyOf, parseHookInfo } from '../model';
 import { planSync, scopeResolver } from '../plan';
 import { ChartInputs, ChartOutputs, ChartTimeouts, HookSummary, LastSync, RunHooks } from '../pulumi/inputs';
+import { SecretData, splitSecretData } from '../pulumi/secret-data';
 import { defaultRecordApp } from '../pulumi/synced-chart';
 import { InventoryEntry, normalizeManifests, prepareManifests, toEntry } from '../runner';
 
@@ -21,7 +23,10 @@ export function hasUnknown(v: unknown): boolean {
 
 /** Inputs as declared in the schema, plus what `check` adds (`objectDigests`, `runNonce`). */
 export interface NativeInputs {
+  /** After check: each v1 Secret's values replaced by a placeholder (they are in `secretData`). */
   manifests: string | unknown[];
+  /** Values of the chart's Secrets by index in the manifest list (set by check; a secret input). */
+  secretData?: SecretData;
   namespace?: string;
   prune?: boolean;
   runHooks?: RunHooks;
@@ -70,6 +75,22 @@ export function readManifestsInput(value: unknown): { objects: KubeObject[]; fai
     return { objects: normalizeManifests(value), failures: [] };
   }
   return { objects: [], failures: [{ property: 'manifests', reason: 'must be a YAML string or a list of Kubernetes objects' }] };
+}
+
+/**
+ * Secret values out of `manifests`, as the dynamic SyncedChart does (src/pulumi/secret-data.ts):
+ * the values of each v1 Secret move to `secretData` (which the server marks secret), `manifests`
+ * keeps the Secret with a placeholder per value, so it stays readable (`preview --diff`) and
+ * holds no secret in plaintext state. A chart without Secret values is returned as given; a YAML
+ * string with them is written back as YAML (the normalized documents).
+ */
+export function splitManifestsInput(value: string | unknown[]): { manifests: string | unknown[]; secretData?: SecretData } {
+  const { objects, failures } = readManifestsInput(value);
+  if (failures.length) return { manifests: value };
+  const split = splitSecretData(objects);
+  if (Object.keys(split.secretData).length === 0) return { manifests: value };
+  const manifests = typeof value === 'string' ? split.manifests.map((o) => stringifyYaml(o)).join('---\n') : split.manifests;
+  return { manifests, secretData: split.secretData };
 }
 
 /** Checks the scalar inputs' types and values (the engine does not validate against the schema). */
@@ -127,6 +148,7 @@ export function toChartInputs(urn: string, props: NativeInputs): ChartInputs {
     appName: nameOfUrn(urn),
     recordApp: recordAppOfUrn(urn),
     manifests: objects,
+    ...(props.secretData ? { secretData: props.secretData } : {}),
     ...(props.namespace ? { namespace: props.namespace } : {}),
     prune: props.prune ?? true,
     ...(props.timeouts ? { timeouts: props.timeouts } : {}),
@@ -174,7 +196,7 @@ export function detailedDiff(olds: NativeOutputs, news: NativeInputs, changed: s
     // Same objects, other text (e.g. a YAML comment or key order): show the input itself.
     if (Object.keys(out).length === 0) out.manifests = { kind: 'UPDATE', inputDiff: true };
   }
-  for (const k of ['triggers', 'namespace', 'prune', 'timeouts', 'runNonce'] as const) {
+  for (const k of ['secretData', 'triggers', 'namespace', 'prune', 'timeouts', 'runNonce'] as const) {
     if (changed.includes(k)) out[k] = { kind: olds[k] === undefined ? 'ADD' : news[k] === undefined ? 'DELETE' : 'UPDATE', inputDiff: true };
   }
   if (changed.includes('lastSync')) out.lastSync = { kind: 'UPDATE', inputDiff: false };

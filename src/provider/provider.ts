@@ -20,6 +20,7 @@ import {
   objectDigests,
   PropertyDiff,
   readManifestsInput,
+  splitManifestsInput,
   toChartInputs,
   toChartOutputs,
   toNativeOutputs,
@@ -110,8 +111,14 @@ export class SyncHooksProvider {
     }
     const parsed = readManifestsInput(inputs.manifests);
     if (parsed.failures.length) return { inputs, failures: parsed.failures };
+    // Secret values leave `manifests` for `secretData` (marked secret by the server).
+    const split = splitManifestsInput(inputs.manifests);
+    inputs.manifests = split.manifests;
+    if (split.secretData) inputs.secretData = split.secretData;
+    else delete inputs.secretData;
     const checked = await runtime.check(olds.manifests ? toChartInputs(urn, olds as NativeInputs) : {}, toChartInputs(urn, inputs), this.ctx(urn));
-    inputs.objectDigests = objectDigests(parsed.objects, inputs.namespace);
+    // Digests of the manifests as kept (placeholders): no hash of a secret value in the state.
+    inputs.objectDigests = objectDigests(readManifestsInput(inputs.manifests).objects, inputs.namespace);
     return { inputs, failures: checked.failures ?? [] };
   }
 

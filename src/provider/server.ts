@@ -79,6 +79,27 @@ function grpcError(e: unknown): grpcTypes.ServiceError {
   return Object.assign(new Error(message), { code: grpc.status.UNKNOWN, details: message, metadata });
 }
 
+/** Pulumi's wire form of a secret value (the engine keeps it secret in state, encrypted). */
+const SECRET_SIG = '4dabf18193072939515e22adb298388d';
+const SECRET_VALUE = '1b47061264138c4ac30d75fd1eb44270';
+/** Inputs check marks secret: the Secrets' values split out of `manifests`. */
+const SECRET_INPUTS = ['secretData'];
+
+/**
+ * The checked inputs with their secret properties in the secret wire form. The engine reads check's
+ * inputs keeping secrets even from a provider that does not accept them, and marks outputs of the
+ * same name secret.
+ */
+export function markSecrets(inputs: Record<string, unknown>): Record<string, unknown> {
+  if (!inputs || typeof inputs !== 'object') return inputs;
+  const out = { ...inputs };
+  for (const k of SECRET_INPUTS) {
+    const v = out[k];
+    if (v !== undefined && v !== null && !(typeof v === 'object' && SECRET_SIG in (v as object))) out[k] = { [SECRET_SIG]: SECRET_VALUE, value: v };
+  }
+  return out;
+}
+
 type Handler = (call: { request: any }, callback: (err: grpcTypes.ServiceError | null, value?: unknown) => void) => void;
 
 /** Wraps an async handler: its result is the response, a throw the gRPC error; logs are flushed first. */
@@ -112,7 +133,7 @@ export async function serve(opts: ServeOptions): Promise<{ port: number; provide
   const u = (fn: (req: any) => Promise<unknown> | unknown) => unary(engine.flush, fn);
   const checkResponse = (r: { inputs: unknown; failures: Array<{ property: string; reason: string }> }) => {
     const resp = new provproto.CheckResponse();
-    resp.setInputs(struct(r.inputs));
+    resp.setInputs(struct(markSecrets(r.inputs as Record<string, unknown>)));
     resp.setFailuresList(
       r.failures.map((f) => {
         const cf = new provproto.CheckFailure();

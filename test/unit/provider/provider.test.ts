@@ -79,7 +79,7 @@ test('runHooks always makes every check differ, so every pulumi up syncs', async
   expect(b.runNonce).not.toBe(a.runNonce);
 });
 
-async function stateOf(p: SyncHooksProvider, manifests: string, extra: Record<string, unknown> = {}): Promise<NativeOutputs> {
+async function stateOf(p: SyncHooksProvider, manifests: string | unknown[], extra: Record<string, unknown> = {}): Promise<NativeOutputs> {
   const { inputs } = await p.check(URN, {}, { manifests, namespace: 'shop', ...extra });
   return { ...inputs, objects: desiredObjects(readManifestsInput(manifests).objects, 'shop'), hooks: [], lastSync: { operation: 'sync', status: 'Succeeded', time: '', durationMs: 1 } };
 }
@@ -138,4 +138,47 @@ test('unknown manifests in preview: check passes them through, diff reports a ch
 test('the application name in the cluster comes from the URN, as the dynamic resource derives it', async () => {
   const { recordAppOfUrn } = await import('../../../src/provider/chart');
   expect(recordAppOfUrn(URN)).toBe('shop-dev-shop');
+});
+
+const SECRET_VALUE = 'planted-s3cr3t-value';
+const secretDoc = (value = SECRET_VALUE) => `---
+apiVersion: v1
+kind: Secret
+metadata: {name: creds}
+stringData: {password: "${value}"}
+data: {token: "${Buffer.from(value).toString('base64')}"}
+`;
+
+test.each([
+  ['a YAML string', (v?: string) => chart('nginx:1', secretDoc(v))],
+  ['a list of objects', (v?: string) => readManifestsInput(chart('nginx:1', secretDoc(v))).objects],
+])('check moves Secret values out of manifests (given as %s) into secretData; a changed value is a secretData change', async (_what, manifests) => {
+  const { p } = provider();
+  const { inputs, failures } = await p.check(URN, {}, { manifests: manifests(), namespace: 'shop' });
+  expect(failures).toEqual([]);
+  expect(typeof inputs.manifests).toBe(typeof manifests());
+  const kept = JSON.stringify(inputs.manifests);
+  expect(kept).not.toContain(SECRET_VALUE);
+  expect(kept).not.toContain(Buffer.from(SECRET_VALUE).toString('base64'));
+  expect(JSON.stringify(inputs.objectDigests)).not.toContain(SECRET_VALUE);
+  const objects = readManifestsInput(inputs.manifests).objects;
+  const secret = objects.find((o) => o.kind === 'Secret')!;
+  expect(secret).toMatchObject({ stringData: { password: '(secret: in secretData)' }, data: { token: '(secret: in secretData)' } });
+  expect(objects.find((o) => o.kind === 'Deployment')?.spec.template.spec.containers[0].image).toBe('nginx:1');
+  const index = String(objects.indexOf(secret));
+  expect(inputs.secretData).toEqual({ [index]: { stringData: { password: SECRET_VALUE }, data: { token: Buffer.from(SECRET_VALUE).toString('base64') } } });
+
+  const olds = await stateOf(p, manifests());
+  const same = await p.check(URN, olds, { manifests: manifests(), namespace: 'shop' });
+  expect(await p.diff('id', URN, olds, same.inputs)).toEqual({ changes: false, detailedDiff: {} });
+  const rotated = await p.check(URN, olds, { manifests: manifests('rotated-value'), namespace: 'shop' });
+  const d = await p.diff('id', URN, olds, rotated.inputs);
+  expect(d).toEqual({ changes: true, detailedDiff: { secretData: { kind: 'UPDATE', inputDiff: true } } });
+});
+
+test('a chart without Secret values keeps its manifests as given and has no secretData', async () => {
+  const { p } = provider();
+  const { inputs } = await p.check(URN, {}, { manifests: chart(), namespace: 'shop' });
+  expect(inputs.manifests).toBe(chart());
+  expect(inputs.secretData).toBeUndefined();
 });

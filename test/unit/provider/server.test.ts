@@ -58,6 +58,14 @@ test('Configure asks for plaintext and supports preview; Check and Diff speak de
   expect(diff.getDiffsList()).toEqual(['objectDigests']);
 });
 
+test('Check returns the Secrets\' values as a secret input (the wire form the engine keeps secret), manifests without them', async () => {
+  const secret = 'apiVersion: v1\nkind: Secret\nmetadata: {name: s, namespace: x}\nstringData: {password: planted-pw}\n';
+  const check = new provproto.CheckRequest().setUrn(URN).setOlds(Struct.fromJavaScript({})).setNews(Struct.fromJavaScript({ manifests: `${MANIFESTS}---\n${secret}` }));
+  const inputs = (await call<provproto.CheckResponse>('check', check)).getInputs()!.toJavaScript() as Record<string, any>;
+  expect(inputs.secretData).toEqual({ '4dabf18193072939515e22adb298388d': '1b47061264138c4ac30d75fd1eb44270', value: { '1': { stringData: { password: 'planted-pw' } } } });
+  expect(JSON.stringify({ ...inputs, secretData: undefined })).not.toContain('planted-pw');
+});
+
 test('Check failures reach the engine as CheckFailures', async () => {
   const check = new provproto.CheckRequest().setUrn(URN).setOlds(Struct.fromJavaScript({})).setNews(Struct.fromJavaScript({ manifests: 42 }));
   const res = await call<provproto.CheckResponse>('check', check);
