@@ -38,6 +38,10 @@ export class SyncedChart extends pulumi.CustomResource {
     }
 
     /**
+     * The application's name in the cluster (a DNS-1123 label): keys its operation record (ConfigMap default/sync-hooks-op-<app>), its lock and the `sync-hooks.dev/app` label on what it writes. Default: `<project>-<stack>-<resource name>` (sanitized, at most 63 characters). Changing it runs nothing.
+     */
+    declare public readonly app: pulumi.Output<string | undefined>;
+    /**
      * Per-hook results of the last sync.
      */
     declare public /*out*/ readonly hooks: pulumi.Output<outputs.HookSummary[]>;
@@ -62,9 +66,17 @@ export class SyncedChart extends pulumi.CustomResource {
      */
     declare public readonly prune: pulumi.Output<boolean | undefined>;
     /**
+     * Start over instead of continuing an interrupted sync or teardown of the same chart (after a killed `pulumi up`, the next one continues by default: completed hooks are not re-run).
+     */
+    declare public readonly restart: pulumi.Output<boolean | undefined>;
+    /**
      * When the sync runs.
      */
     declare public readonly runHooks: pulumi.Output<enums.RunHooks | undefined>;
+    /**
+     * Draw each sync and teardown into this HTML file (relative to the program's directory): phases and waves, each object's apply → ready and each hook's run, failures and SyncFail, as `sync-hooks sync --timeline`. Changing it runs nothing.
+     */
+    declare public readonly timelineFile: pulumi.Output<string | undefined>;
     /**
      * Deadlines of the sync, its hooks and SyncFail.
      */
@@ -88,23 +100,29 @@ export class SyncedChart extends pulumi.CustomResource {
             if (args?.manifests === undefined && !opts.urn) {
                 throw new Error("Missing required property 'manifests'");
             }
+            resourceInputs["app"] = args?.app;
             resourceInputs["manifests"] = args?.manifests;
             resourceInputs["namespace"] = args?.namespace;
             resourceInputs["prune"] = (args?.prune) ?? true;
+            resourceInputs["restart"] = (args?.restart) ?? false;
             resourceInputs["runHooks"] = args?.runHooks;
+            resourceInputs["timelineFile"] = args?.timelineFile;
             resourceInputs["timeouts"] = args?.timeouts;
             resourceInputs["triggers"] = args?.triggers;
             resourceInputs["hooks"] = undefined /*out*/;
             resourceInputs["lastSync"] = undefined /*out*/;
             resourceInputs["objects"] = undefined /*out*/;
         } else {
+            resourceInputs["app"] = undefined /*out*/;
             resourceInputs["hooks"] = undefined /*out*/;
             resourceInputs["lastSync"] = undefined /*out*/;
             resourceInputs["manifests"] = undefined /*out*/;
             resourceInputs["namespace"] = undefined /*out*/;
             resourceInputs["objects"] = undefined /*out*/;
             resourceInputs["prune"] = undefined /*out*/;
+            resourceInputs["restart"] = undefined /*out*/;
             resourceInputs["runHooks"] = undefined /*out*/;
+            resourceInputs["timelineFile"] = undefined /*out*/;
             resourceInputs["timeouts"] = undefined /*out*/;
             resourceInputs["triggers"] = undefined /*out*/;
         }
@@ -118,6 +136,10 @@ export class SyncedChart extends pulumi.CustomResource {
  */
 export interface SyncedChartArgs {
     /**
+     * The application's name in the cluster (a DNS-1123 label): keys its operation record (ConfigMap default/sync-hooks-op-<app>), its lock and the `sync-hooks.dev/app` label on what it writes. Default: `<project>-<stack>-<resource name>` (sanitized, at most 63 characters). Changing it runs nothing.
+     */
+    app?: pulumi.Input<string | undefined>;
+    /**
      * The chart: multi-document YAML, or a list of Kubernetes objects.
      */
     manifests: pulumi.Input<string | any[]>;
@@ -130,9 +152,17 @@ export interface SyncedChartArgs {
      */
     prune?: pulumi.Input<boolean | undefined>;
     /**
+     * Start over instead of continuing an interrupted sync or teardown of the same chart (after a killed `pulumi up`, the next one continues by default: completed hooks are not re-run).
+     */
+    restart?: pulumi.Input<boolean | undefined>;
+    /**
      * `on-change` (default): the sync runs when the chart or `triggers` change; `always`: on every `pulumi up`.
      */
     runHooks?: pulumi.Input<enums.RunHooks | undefined>;
+    /**
+     * Draw each sync and teardown into this HTML file (relative to the program's directory): phases and waves, each object's apply → ready and each hook's run, failures and SyncFail, as `sync-hooks sync --timeline`. Changing it runs nothing.
+     */
+    timelineFile?: pulumi.Input<string | undefined>;
     /**
      * Deadlines of the sync, its hooks and SyncFail.
      */

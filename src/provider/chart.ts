@@ -32,6 +32,12 @@ export interface NativeInputs {
   runHooks?: RunHooks;
   triggers?: unknown[];
   timeouts?: ChartTimeouts;
+  /** The application's name in the cluster (record, lock, labels); default from the URN. */
+  app?: string;
+  /** Start over instead of continuing an interrupted sync or teardown. */
+  restart?: boolean;
+  /** HTML timeline of each sync and teardown; made absolute by check (relative to the program's directory). */
+  timelineFile?: string;
   /** `<label>` → short sha256 of the object, for every object and hook of the chart (set by check). */
   objectDigests?: Record<string, string>;
   /** Changes on every check when `runHooks` is `always`, so every `pulumi up` syncs. */
@@ -103,6 +109,11 @@ export function inputFailures(news: NativeInputs): CheckFailure[] {
     f.push({ property: 'runHooks', reason: `must be "on-change" or "always", got ${JSON.stringify(news.runHooks)}` });
   }
   if (known(news.triggers) && !Array.isArray(news.triggers)) f.push({ property: 'triggers', reason: 'must be a list' });
+  if (known(news.app) && (typeof news.app !== 'string' || news.app.length > 63 || !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(news.app))) {
+    f.push({ property: 'app', reason: `must be a DNS-1123 label (lowercase letters, digits and '-', at most 63 characters), got ${JSON.stringify(news.app)}` });
+  }
+  if (known(news.restart) && typeof news.restart !== 'boolean') f.push({ property: 'restart', reason: 'must be a boolean' });
+  if (known(news.timelineFile) && (typeof news.timelineFile !== 'string' || news.timelineFile === '')) f.push({ property: 'timelineFile', reason: 'must be a file path' });
   if (known(news.timeouts)) {
     if (typeof news.timeouts !== 'object' || Array.isArray(news.timeouts)) f.push({ property: 'timeouts', reason: 'must be an object with sync, hook, syncFail (seconds)' });
     else {
@@ -146,7 +157,9 @@ export function toChartInputs(urn: string, props: NativeInputs): ChartInputs {
   const { objects } = readManifestsInput(props.manifests);
   return {
     appName: nameOfUrn(urn),
-    recordApp: recordAppOfUrn(urn),
+    recordApp: props.app || recordAppOfUrn(urn),
+    ...(props.restart ? { restart: true } : {}),
+    ...(props.timelineFile ? { timelineFile: props.timelineFile } : {}),
     manifests: objects,
     ...(props.secretData ? { secretData: props.secretData } : {}),
     ...(props.namespace ? { namespace: props.namespace } : {}),

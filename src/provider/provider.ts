@@ -5,6 +5,7 @@
  * updates ephemeral), the plan is printed once, in preview, `Cancel` aborts a running sync (running
  * hooks are terminated, SyncFail runs) and `customTimeouts` bound the operation.
  */
+import * as path from 'node:path';
 import { SyncFailedError } from '../engine';
 import { formatPlan, planSync } from '../plan';
 import * as runtime from '../pulumi/runtime';
@@ -103,6 +104,8 @@ export class SyncHooksProvider {
     const inputs: NativeInputs = { ...news, prune: news.prune ?? true, runHooks: news.runHooks ?? 'on-change', triggers: news.triggers ?? [] };
     const failures = inputFailures(inputs);
     if (inputs.manifests === undefined || inputs.manifests === null) failures.push({ property: 'manifests', reason: 'is required' });
+    // The program's directory is the plugin's working directory: the state keeps an absolute path.
+    if (typeof inputs.timelineFile === 'string' && inputs.timelineFile && inputs.timelineFile !== UNKNOWN) inputs.timelineFile = path.resolve(inputs.timelineFile);
     if (inputs.runHooks === 'always') inputs.runNonce = new Date().toISOString();
     else delete inputs.runNonce;
     if (failures.length || hasUnknown(inputs.manifests) || hasUnknown(inputs.namespace)) {

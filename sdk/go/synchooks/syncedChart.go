@@ -16,6 +16,8 @@ import (
 type SyncedChart struct {
 	pulumi.CustomResourceState
 
+	// The application's name in the cluster (a DNS-1123 label): keys its operation record (ConfigMap default/sync-hooks-op-<app>), its lock and the `sync-hooks.dev/app` label on what it writes. Default: `<project>-<stack>-<resource name>` (sanitized, at most 63 characters). Changing it runs nothing.
+	App pulumi.StringPtrOutput `pulumi:"app"`
 	// Per-hook results of the last sync.
 	Hooks HookSummaryArrayOutput `pulumi:"hooks"`
 	// Status and time of the last sync.
@@ -28,8 +30,12 @@ type SyncedChart struct {
 	Objects ManagedObjectArrayOutput `pulumi:"objects"`
 	// Whether removed objects are deleted on update.
 	Prune pulumi.BoolPtrOutput `pulumi:"prune"`
+	// Start over instead of continuing an interrupted sync or teardown of the same chart (after a killed `pulumi up`, the next one continues by default: completed hooks are not re-run).
+	Restart pulumi.BoolPtrOutput `pulumi:"restart"`
 	// When the sync runs.
 	RunHooks RunHooksPtrOutput `pulumi:"runHooks"`
+	// Draw each sync and teardown into this HTML file (relative to the program's directory): phases and waves, each object's apply → ready and each hook's run, failures and SyncFail, as `sync-hooks sync --timeline`. Changing it runs nothing.
+	TimelineFile pulumi.StringPtrOutput `pulumi:"timelineFile"`
 	// Deadlines of the sync, its hooks and SyncFail.
 	Timeouts TimeoutsPtrOutput `pulumi:"timeouts"`
 	// Values whose change re-runs the sync.
@@ -48,6 +54,9 @@ func NewSyncedChart(ctx *pulumi.Context,
 	}
 	if args.Prune == nil {
 		args.Prune = pulumi.BoolPtr(true)
+	}
+	if args.Restart == nil {
+		args.Restart = pulumi.BoolPtr(false)
 	}
 	opts = internal.PkgResourceDefaultOpts(opts)
 	var resource SyncedChart
@@ -82,14 +91,20 @@ func (SyncedChartState) ElementType() reflect.Type {
 }
 
 type syncedChartArgs struct {
+	// The application's name in the cluster (a DNS-1123 label): keys its operation record (ConfigMap default/sync-hooks-op-<app>), its lock and the `sync-hooks.dev/app` label on what it writes. Default: `<project>-<stack>-<resource name>` (sanitized, at most 63 characters). Changing it runs nothing.
+	App *string `pulumi:"app"`
 	// The chart: multi-document YAML, or a list of Kubernetes objects.
 	Manifests interface{} `pulumi:"manifests"`
 	// Namespace of namespaced objects that name none.
 	Namespace *string `pulumi:"namespace"`
 	// Delete objects removed from the chart on update (default true).
 	Prune *bool `pulumi:"prune"`
+	// Start over instead of continuing an interrupted sync or teardown of the same chart (after a killed `pulumi up`, the next one continues by default: completed hooks are not re-run).
+	Restart *bool `pulumi:"restart"`
 	// `on-change` (default): the sync runs when the chart or `triggers` change; `always`: on every `pulumi up`.
 	RunHooks *RunHooks `pulumi:"runHooks"`
+	// Draw each sync and teardown into this HTML file (relative to the program's directory): phases and waves, each object's apply → ready and each hook's run, failures and SyncFail, as `sync-hooks sync --timeline`. Changing it runs nothing.
+	TimelineFile *string `pulumi:"timelineFile"`
 	// Deadlines of the sync, its hooks and SyncFail.
 	Timeouts *Timeouts `pulumi:"timeouts"`
 	// Values whose change re-runs the sync (and so its hooks), e.g. an image tag or a migration version.
@@ -98,14 +113,20 @@ type syncedChartArgs struct {
 
 // The set of arguments for constructing a SyncedChart resource.
 type SyncedChartArgs struct {
+	// The application's name in the cluster (a DNS-1123 label): keys its operation record (ConfigMap default/sync-hooks-op-<app>), its lock and the `sync-hooks.dev/app` label on what it writes. Default: `<project>-<stack>-<resource name>` (sanitized, at most 63 characters). Changing it runs nothing.
+	App pulumi.StringPtrInput
 	// The chart: multi-document YAML, or a list of Kubernetes objects.
 	Manifests pulumi.Input
 	// Namespace of namespaced objects that name none.
 	Namespace pulumi.StringPtrInput
 	// Delete objects removed from the chart on update (default true).
 	Prune pulumi.BoolPtrInput
+	// Start over instead of continuing an interrupted sync or teardown of the same chart (after a killed `pulumi up`, the next one continues by default: completed hooks are not re-run).
+	Restart pulumi.BoolPtrInput
 	// `on-change` (default): the sync runs when the chart or `triggers` change; `always`: on every `pulumi up`.
 	RunHooks RunHooksPtrInput
+	// Draw each sync and teardown into this HTML file (relative to the program's directory): phases and waves, each object's apply → ready and each hook's run, failures and SyncFail, as `sync-hooks sync --timeline`. Changing it runs nothing.
+	TimelineFile pulumi.StringPtrInput
 	// Deadlines of the sync, its hooks and SyncFail.
 	Timeouts TimeoutsPtrInput
 	// Values whose change re-runs the sync (and so its hooks), e.g. an image tag or a migration version.
@@ -149,6 +170,11 @@ func (o SyncedChartOutput) ToSyncedChartOutputWithContext(ctx context.Context) S
 	return o
 }
 
+// The application's name in the cluster (a DNS-1123 label): keys its operation record (ConfigMap default/sync-hooks-op-<app>), its lock and the `sync-hooks.dev/app` label on what it writes. Default: `<project>-<stack>-<resource name>` (sanitized, at most 63 characters). Changing it runs nothing.
+func (o SyncedChartOutput) App() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *SyncedChart) pulumi.StringPtrOutput { return v.App }).(pulumi.StringPtrOutput)
+}
+
 // Per-hook results of the last sync.
 func (o SyncedChartOutput) Hooks() HookSummaryArrayOutput {
 	return o.ApplyT(func(v *SyncedChart) HookSummaryArrayOutput { return v.Hooks }).(HookSummaryArrayOutput)
@@ -179,9 +205,19 @@ func (o SyncedChartOutput) Prune() pulumi.BoolPtrOutput {
 	return o.ApplyT(func(v *SyncedChart) pulumi.BoolPtrOutput { return v.Prune }).(pulumi.BoolPtrOutput)
 }
 
+// Start over instead of continuing an interrupted sync or teardown of the same chart (after a killed `pulumi up`, the next one continues by default: completed hooks are not re-run).
+func (o SyncedChartOutput) Restart() pulumi.BoolPtrOutput {
+	return o.ApplyT(func(v *SyncedChart) pulumi.BoolPtrOutput { return v.Restart }).(pulumi.BoolPtrOutput)
+}
+
 // When the sync runs.
 func (o SyncedChartOutput) RunHooks() RunHooksPtrOutput {
 	return o.ApplyT(func(v *SyncedChart) RunHooksPtrOutput { return v.RunHooks }).(RunHooksPtrOutput)
+}
+
+// Draw each sync and teardown into this HTML file (relative to the program's directory): phases and waves, each object's apply → ready and each hook's run, failures and SyncFail, as `sync-hooks sync --timeline`. Changing it runs nothing.
+func (o SyncedChartOutput) TimelineFile() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *SyncedChart) pulumi.StringPtrOutput { return v.TimelineFile }).(pulumi.StringPtrOutput)
 }
 
 // Deadlines of the sync, its hooks and SyncFail.

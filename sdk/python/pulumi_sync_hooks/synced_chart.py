@@ -23,30 +23,44 @@ __all__ = ['SyncedChartArgs', 'SyncedChart']
 class SyncedChartArgs:
     def __init__(__self__, *,
                  manifests: pulumi.Input[Union[_builtins.str, Sequence[Any]]],
+                 app: pulumi.Input[Optional[_builtins.str]] = None,
                  namespace: pulumi.Input[Optional[_builtins.str]] = None,
                  prune: pulumi.Input[Optional[_builtins.bool]] = None,
+                 restart: pulumi.Input[Optional[_builtins.bool]] = None,
                  run_hooks: pulumi.Input[Optional['RunHooks']] = None,
+                 timeline_file: pulumi.Input[Optional[_builtins.str]] = None,
                  timeouts: pulumi.Input[Optional['TimeoutsArgs']] = None,
                  triggers: pulumi.Input[Optional[Sequence[Any]]] = None):
         """
         The set of arguments for constructing a SyncedChart resource.
 
         :param pulumi.Input[Union[_builtins.str, Sequence[Any]]] manifests: The chart: multi-document YAML, or a list of Kubernetes objects.
+        :param pulumi.Input[_builtins.str] app: The application's name in the cluster (a DNS-1123 label): keys its operation record (ConfigMap default/sync-hooks-op-<app>), its lock and the `sync-hooks.dev/app` label on what it writes. Default: `<project>-<stack>-<resource name>` (sanitized, at most 63 characters). Changing it runs nothing.
         :param pulumi.Input[_builtins.str] namespace: Namespace of namespaced objects that name none.
         :param pulumi.Input[_builtins.bool] prune: Delete objects removed from the chart on update (default true).
+        :param pulumi.Input[_builtins.bool] restart: Start over instead of continuing an interrupted sync or teardown of the same chart (after a killed `pulumi up`, the next one continues by default: completed hooks are not re-run).
         :param pulumi.Input['RunHooks'] run_hooks: `on-change` (default): the sync runs when the chart or `triggers` change; `always`: on every `pulumi up`.
+        :param pulumi.Input[_builtins.str] timeline_file: Draw each sync and teardown into this HTML file (relative to the program's directory): phases and waves, each object's apply → ready and each hook's run, failures and SyncFail, as `sync-hooks sync --timeline`. Changing it runs nothing.
         :param pulumi.Input['TimeoutsArgs'] timeouts: Deadlines of the sync, its hooks and SyncFail.
         :param pulumi.Input[Sequence[Any]] triggers: Values whose change re-runs the sync (and so its hooks), e.g. an image tag or a migration version.
         """
         pulumi.set(__self__, "manifests", manifests)
+        if app is not None:
+            pulumi.set(__self__, "app", app)
         if namespace is not None:
             pulumi.set(__self__, "namespace", namespace)
         if prune is None:
             prune = True
         if prune is not None:
             pulumi.set(__self__, "prune", prune)
+        if restart is None:
+            restart = False
+        if restart is not None:
+            pulumi.set(__self__, "restart", restart)
         if run_hooks is not None:
             pulumi.set(__self__, "run_hooks", run_hooks)
+        if timeline_file is not None:
+            pulumi.set(__self__, "timeline_file", timeline_file)
         if timeouts is not None:
             pulumi.set(__self__, "timeouts", timeouts)
         if triggers is not None:
@@ -63,6 +77,18 @@ class SyncedChartArgs:
     @manifests.setter
     def manifests(self, value: pulumi.Input[Union[_builtins.str, Sequence[Any]]]):
         pulumi.set(self, "manifests", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def app(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        The application's name in the cluster (a DNS-1123 label): keys its operation record (ConfigMap default/sync-hooks-op-<app>), its lock and the `sync-hooks.dev/app` label on what it writes. Default: `<project>-<stack>-<resource name>` (sanitized, at most 63 characters). Changing it runs nothing.
+        """
+        return pulumi.get(self, "app")
+
+    @app.setter
+    def app(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "app", value)
 
     @_builtins.property
     @pulumi.getter
@@ -89,6 +115,18 @@ class SyncedChartArgs:
         pulumi.set(self, "prune", value)
 
     @_builtins.property
+    @pulumi.getter
+    def restart(self) -> pulumi.Input[Optional[_builtins.bool]]:
+        """
+        Start over instead of continuing an interrupted sync or teardown of the same chart (after a killed `pulumi up`, the next one continues by default: completed hooks are not re-run).
+        """
+        return pulumi.get(self, "restart")
+
+    @restart.setter
+    def restart(self, value: pulumi.Input[Optional[_builtins.bool]]):
+        pulumi.set(self, "restart", value)
+
+    @_builtins.property
     @pulumi.getter(name="runHooks")
     def run_hooks(self) -> pulumi.Input[Optional['RunHooks']]:
         """
@@ -99,6 +137,18 @@ class SyncedChartArgs:
     @run_hooks.setter
     def run_hooks(self, value: pulumi.Input[Optional['RunHooks']]):
         pulumi.set(self, "run_hooks", value)
+
+    @_builtins.property
+    @pulumi.getter(name="timelineFile")
+    def timeline_file(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        Draw each sync and teardown into this HTML file (relative to the program's directory): phases and waves, each object's apply → ready and each hook's run, failures and SyncFail, as `sync-hooks sync --timeline`. Changing it runs nothing.
+        """
+        return pulumi.get(self, "timeline_file")
+
+    @timeline_file.setter
+    def timeline_file(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "timeline_file", value)
 
     @_builtins.property
     @pulumi.getter
@@ -131,10 +181,13 @@ class SyncedChart(pulumi.CustomResource):
     def __init__(__self__,
                  resource_name: str,
                  opts: Optional[pulumi.ResourceOptions] = None,
+                 app: pulumi.Input[Optional[_builtins.str]] = None,
                  manifests: pulumi.Input[Optional[Union[_builtins.str, Sequence[Any]]]] = None,
                  namespace: pulumi.Input[Optional[_builtins.str]] = None,
                  prune: pulumi.Input[Optional[_builtins.bool]] = None,
+                 restart: pulumi.Input[Optional[_builtins.bool]] = None,
                  run_hooks: pulumi.Input[Optional['RunHooks']] = None,
+                 timeline_file: pulumi.Input[Optional[_builtins.str]] = None,
                  timeouts: pulumi.Input[Optional[Union['TimeoutsArgs', 'TimeoutsArgsDict']]] = None,
                  triggers: pulumi.Input[Optional[Sequence[Any]]] = None,
                  __props__=None):
@@ -143,10 +196,13 @@ class SyncedChart(pulumi.CustomResource):
 
         :param str resource_name: The name of the resource.
         :param pulumi.ResourceOptions opts: Options for the resource.
+        :param pulumi.Input[_builtins.str] app: The application's name in the cluster (a DNS-1123 label): keys its operation record (ConfigMap default/sync-hooks-op-<app>), its lock and the `sync-hooks.dev/app` label on what it writes. Default: `<project>-<stack>-<resource name>` (sanitized, at most 63 characters). Changing it runs nothing.
         :param pulumi.Input[Union[_builtins.str, Sequence[Any]]] manifests: The chart: multi-document YAML, or a list of Kubernetes objects.
         :param pulumi.Input[_builtins.str] namespace: Namespace of namespaced objects that name none.
         :param pulumi.Input[_builtins.bool] prune: Delete objects removed from the chart on update (default true).
+        :param pulumi.Input[_builtins.bool] restart: Start over instead of continuing an interrupted sync or teardown of the same chart (after a killed `pulumi up`, the next one continues by default: completed hooks are not re-run).
         :param pulumi.Input['RunHooks'] run_hooks: `on-change` (default): the sync runs when the chart or `triggers` change; `always`: on every `pulumi up`.
+        :param pulumi.Input[_builtins.str] timeline_file: Draw each sync and teardown into this HTML file (relative to the program's directory): phases and waves, each object's apply → ready and each hook's run, failures and SyncFail, as `sync-hooks sync --timeline`. Changing it runs nothing.
         :param pulumi.Input[Union['TimeoutsArgs', 'TimeoutsArgsDict']] timeouts: Deadlines of the sync, its hooks and SyncFail.
         :param pulumi.Input[Sequence[Any]] triggers: Values whose change re-runs the sync (and so its hooks), e.g. an image tag or a migration version.
         """
@@ -174,10 +230,13 @@ class SyncedChart(pulumi.CustomResource):
     def _internal_init(__self__,
                  resource_name: str,
                  opts: Optional[pulumi.ResourceOptions] = None,
+                 app: pulumi.Input[Optional[_builtins.str]] = None,
                  manifests: pulumi.Input[Optional[Union[_builtins.str, Sequence[Any]]]] = None,
                  namespace: pulumi.Input[Optional[_builtins.str]] = None,
                  prune: pulumi.Input[Optional[_builtins.bool]] = None,
+                 restart: pulumi.Input[Optional[_builtins.bool]] = None,
                  run_hooks: pulumi.Input[Optional['RunHooks']] = None,
+                 timeline_file: pulumi.Input[Optional[_builtins.str]] = None,
                  timeouts: pulumi.Input[Optional[Union['TimeoutsArgs', 'TimeoutsArgsDict']]] = None,
                  triggers: pulumi.Input[Optional[Sequence[Any]]] = None,
                  __props__=None):
@@ -189,6 +248,7 @@ class SyncedChart(pulumi.CustomResource):
                 raise TypeError('__props__ is only valid when passed in combination with a valid opts.id to get an existing resource')
             __props__ = SyncedChartArgs.__new__(SyncedChartArgs)
 
+            __props__.__dict__["app"] = app
             if manifests is None and not opts.urn:
                 raise TypeError("Missing required property 'manifests'")
             __props__.__dict__["manifests"] = manifests
@@ -196,7 +256,11 @@ class SyncedChart(pulumi.CustomResource):
             if prune is None:
                 prune = True
             __props__.__dict__["prune"] = prune
+            if restart is None:
+                restart = False
+            __props__.__dict__["restart"] = restart
             __props__.__dict__["run_hooks"] = run_hooks
+            __props__.__dict__["timeline_file"] = timeline_file
             __props__.__dict__["timeouts"] = timeouts
             __props__.__dict__["triggers"] = triggers
             __props__.__dict__["hooks"] = None
@@ -224,16 +288,27 @@ class SyncedChart(pulumi.CustomResource):
 
         __props__ = SyncedChartArgs.__new__(SyncedChartArgs)
 
+        __props__.__dict__["app"] = None
         __props__.__dict__["hooks"] = None
         __props__.__dict__["last_sync"] = None
         __props__.__dict__["manifests"] = None
         __props__.__dict__["namespace"] = None
         __props__.__dict__["objects"] = None
         __props__.__dict__["prune"] = None
+        __props__.__dict__["restart"] = None
         __props__.__dict__["run_hooks"] = None
+        __props__.__dict__["timeline_file"] = None
         __props__.__dict__["timeouts"] = None
         __props__.__dict__["triggers"] = None
         return SyncedChart(resource_name, opts=opts, __props__=__props__)
+
+    @_builtins.property
+    @pulumi.getter
+    def app(self) -> pulumi.Output[Optional[_builtins.str]]:
+        """
+        The application's name in the cluster (a DNS-1123 label): keys its operation record (ConfigMap default/sync-hooks-op-<app>), its lock and the `sync-hooks.dev/app` label on what it writes. Default: `<project>-<stack>-<resource name>` (sanitized, at most 63 characters). Changing it runs nothing.
+        """
+        return pulumi.get(self, "app")
 
     @_builtins.property
     @pulumi.getter
@@ -284,12 +359,28 @@ class SyncedChart(pulumi.CustomResource):
         return pulumi.get(self, "prune")
 
     @_builtins.property
+    @pulumi.getter
+    def restart(self) -> pulumi.Output[Optional[_builtins.bool]]:
+        """
+        Start over instead of continuing an interrupted sync or teardown of the same chart (after a killed `pulumi up`, the next one continues by default: completed hooks are not re-run).
+        """
+        return pulumi.get(self, "restart")
+
+    @_builtins.property
     @pulumi.getter(name="runHooks")
     def run_hooks(self) -> pulumi.Output[Optional['RunHooks']]:
         """
         When the sync runs.
         """
         return pulumi.get(self, "run_hooks")
+
+    @_builtins.property
+    @pulumi.getter(name="timelineFile")
+    def timeline_file(self) -> pulumi.Output[Optional[_builtins.str]]:
+        """
+        Draw each sync and teardown into this HTML file (relative to the program's directory): phases and waves, each object's apply → ready and each hook's run, failures and SyncFail, as `sync-hooks sync --timeline`. Changing it runs nothing.
+        """
+        return pulumi.get(self, "timeline_file")
 
     @_builtins.property
     @pulumi.getter

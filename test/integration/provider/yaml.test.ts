@@ -3,8 +3,10 @@
  * `sync-hooks:index:SyncedChart` from the native provider plugin: `pulumi up` runs PreSync → Sync
  * waves → PostSync, `pulumi destroy` runs PreDelete → delete → PostDelete, as an independent watch sees it.
  */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { Toolchain } from '../../../src/localcluster/toolchain';
-import { eventually, uniqueName } from '../helpers/kube';
+import { eventually, k8s, kubeConfig, uniqueName } from '../helpers/kube';
 import { Recorder } from '../helpers/recorder';
 import { app } from '../pulumi/fixtures';
 import { manifestsYaml, nativeToolchain, yamlProject } from './_native';
@@ -14,10 +16,12 @@ beforeAll(async () => {
   tc = await nativeToolchain(true);
 }, 60 * 60_000);
 
-test('YAML program: up runs the hooks and waves in order, destroy runs the delete hooks around the deletion', async () => {
+test('YAML program: up runs the hooks and waves in order, destroy runs the delete hooks around the deletion; app and timelineFile apply', async () => {
   const ns = uniqueName('yml');
   const rec = await Recorder.start(['Job', 'Deployment', 'ConfigMap', 'Namespace']);
-  const p = await yamlProject(tc, { manifests: manifestsYaml(app({ ns })), namespace: ns });
+  // `app` names the operation record; `timelineFile` is relative to the program's directory.
+  const appName = `${ns}-app`;
+  const p = await yamlProject(tc, { manifests: manifestsYaml(app({ ns })), namespace: ns, extra: { app: appName, timelineFile: 'timeline.html', restart: false } });
   try {
     const lines: string[] = [];
     const events: any[] = [];
@@ -42,6 +46,13 @@ test('YAML program: up runs the hooks and waves in order, destroy runs the delet
     expect(web).toBeLessThan(cfgB);
     expect(cfgB).toBeLessThan(notify);
     expect(rec.created('Job', 'alert', ns)).toBeUndefined();
+
+    // The schema's app/timelineFile inputs reached the runtime: the record is named by `app`, the
+    // timeline page was written in the program's directory.
+    const core = kubeConfig().makeApiClient(k8s().CoreV1Api);
+    const record = await core.readNamespacedConfigMap({ name: `sync-hooks-op-${appName}`, namespace: 'default' });
+    expect(record.metadata?.name).toBe(`sync-hooks-op-${appName}`);
+    expect(fs.readFileSync(path.join(p.dir, 'timeline.html'), 'utf8')).toMatch(/<html[\s\S]*migrate/i);
 
     // Progress is on the SyncedChart's row: engine diagnostics carry its URN.
     const diag = events.filter((e) => e.diagnosticEvent).map((e) => e.diagnosticEvent);

@@ -182,3 +182,27 @@ test('a chart without Secret values keeps its manifests as given and has no secr
   expect(inputs.manifests).toBe(chart());
   expect(inputs.secretData).toBeUndefined();
 });
+
+test('app, restart and timelineFile reach the runtime as the dynamic resource passes them; changing them runs nothing', async () => {
+  const { toChartInputs } = await import('../../../src/provider/chart');
+  const { p } = provider();
+  const { inputs, failures } = await p.check(URN, {}, { manifests: chart(), namespace: 'shop', app: 'shop-prod', restart: true, timelineFile: 'out/timeline.html' });
+  expect(failures).toEqual([]);
+  expect(inputs.timelineFile).toBe(require('node:path').resolve('out/timeline.html'));
+  expect(toChartInputs(URN, inputs)).toMatchObject({ recordApp: 'shop-prod', restart: true, timelineFile: inputs.timelineFile });
+  const defaults = toChartInputs(URN, (await p.check(URN, {}, { manifests: chart(), namespace: 'shop' })).inputs);
+  expect(defaults.recordApp).toBe('shop-dev-shop');
+  expect(defaults.restart).toBeUndefined();
+  expect(defaults.timelineFile).toBeUndefined();
+
+  const olds = await stateOf(p, chart(), { app: 'shop-prod' });
+  const changed = (await p.check(URN, olds, { manifests: chart(), namespace: 'shop', app: 'other', restart: true, timelineFile: 't.html' })).inputs;
+  expect(await p.diff('id', URN, olds, changed)).toEqual({ changes: false, detailedDiff: {} });
+});
+
+test('bad app, restart or timelineFile is rejected naming the property', async () => {
+  const { p } = provider();
+  const { failures } = await p.check(URN, {}, { manifests: chart(), app: 'Shop_Prod', restart: 'yes' as unknown as boolean, timelineFile: 42 as unknown as string });
+  expect(failures.map((f) => f.property)).toEqual(['app', 'restart', 'timelineFile']);
+  expect(failures[0].reason).toContain('DNS-1123 label');
+});
