@@ -96,6 +96,9 @@ export class ClusterRecorder {
   private readonly seen = new Set<string>();
   private readonly watches: WatchHandle[] = [];
   private seq = 0;
+  private stopped = false;
+  /** Per kind, the objects the current watch has seen alive (uid → object). */
+  private readonly known = new Map<string, Map<string, KubeObject>>();
 
   constructor(
     private readonly c: KubeClient,
@@ -114,30 +117,54 @@ export class ClusterRecorder {
       ['batch/v1', 'Job'],
       ['apps/v1', 'Deployment'],
     ] as const) {
-      this.watches.push(
-        this.c.watch(
-          { apiVersion, kind, namespace: this.ns },
-          (type, o) => {
-            if (type === 'DELETED') return this.note(kind, o, 'deleted');
-            this.note(kind, o, 'created');
-            if (o.metadata.deletionTimestamp) this.note(kind, o, 'deleting');
-            if (kind === 'Job') {
-              const s = jobState(o);
-              if (s) this.note(kind, o, s);
-            } else {
-              const gen = o.metadata.generation ?? 1;
-              if (gen > 1) this.note(kind, o, 'updated', String(gen));
-              if (deploymentReady(o)) this.note(kind, o, 'ready', String(gen));
-            }
-          },
-          () => undefined,
-        ),
-      );
+      this.open(apiVersion, kind);
     }
     return this;
   }
 
+  /**
+   * One watch per kind, re-opened whenever it ends (the API server or a loaded machine can end a
+   * watch at any time). A re-opened watch starts with the objects that exist: those seen before and
+   * now gone were deleted in between, and are recorded as deleted once it is established.
+   */
+  private open(apiVersion: string, kind: string): void {
+    if (this.stopped) return;
+    const live = new Map<string, KubeObject>();
+    const onEvent = (type: string, o: KubeObject) => {
+      const uid = o.metadata.uid ?? o.metadata.name ?? '';
+      if (type === 'DELETED') {
+        live.delete(uid);
+        return this.note(kind, o, 'deleted');
+      }
+      live.set(uid, o);
+      this.note(kind, o, 'created');
+      if (o.metadata.deletionTimestamp) this.note(kind, o, 'deleting');
+      if (kind === 'Job') {
+        const s = jobState(o);
+        if (s) this.note(kind, o, s);
+      } else {
+        const gen = o.metadata.generation ?? 1;
+        if (gen > 1) this.note(kind, o, 'updated', String(gen));
+        if (deploymentReady(o)) this.note(kind, o, 'ready', String(gen));
+      }
+    };
+    const previous = this.known.get(kind) ?? new Map<string, KubeObject>();
+    this.known.set(kind, live);
+    const onOpen = () => {
+      void this.c
+        .list({ apiVersion, kind, namespace: this.ns })
+        .then((items) => {
+          const now = new Set(items.map((o) => o.metadata.uid));
+          for (const [uid, o] of previous) if (!now.has(uid) && !live.has(uid)) this.note(kind, o, 'deleted');
+        })
+        .catch(() => undefined);
+    };
+    const handle = this.c.watch({ apiVersion, kind, namespace: this.ns }, onEvent, () => this.open(apiVersion, kind), onOpen);
+    this.watches.push(handle);
+  }
+
   stop(): void {
+    this.stopped = true;
     for (const w of this.watches) w.stop();
   }
 

@@ -75,17 +75,14 @@ test('teardown: a Namespace is deleted after its contents within a delete wave, 
     const rec = await Recorder.start(['Namespace', 'Deployment', 'ConfigMap']);
     try {
       await runTeardown(c, plan, clusterOpts);
-      const nsDeletion = rec.deletionStarted('Namespace', team);
-      const webGone = rec.deleted('Deployment', 'web', team);
-      const cfgGone = rec.deleted('ConfigMap', 'cfg', team);
-      expect(nsDeletion).toBeDefined();
-      expect(webGone).toBeDefined();
-      expect(cfgGone).toBeDefined();
-      // Observed order: both contents gone before the Namespace's deletion began.
-      const idx = (p: Parameters<Recorder['indexOf']>[0]) => rec.indexOf(p);
-      const nsIdx = idx((e) => e.kind === 'Namespace' && e.name === team && (e.deleting === true || e.type === 'DELETED'));
-      expect(idx((e) => e.type === 'DELETED' && e.kind === 'Deployment' && e.name === 'web' && e.namespace === team)).toBeLessThan(nsIdx);
-      expect(idx((e) => e.type === 'DELETED' && e.kind === 'ConfigMap' && e.name === 'cfg' && e.namespace === team)).toBeLessThan(nsIdx);
+      // The watch may lag the teardown: wait for each event.
+      const nsDeletion = await eventually('Namespace deletion seen', async () => rec.deletionStarted('Namespace', team));
+      const webGone = await eventually('web DELETED seen', async () => rec.deleted('Deployment', 'web', team));
+      const cfgGone = await eventually('cfg DELETED seen', async () => rec.deleted('ConfigMap', 'cfg', team));
+      // Write order (resourceVersion; receive order across separate watches can swap): both
+      // contents gone before the Namespace's deletion began.
+      expect(webGone).toBeLessThan(nsDeletion);
+      expect(cfgGone).toBeLessThan(nsDeletion);
     } finally {
       rec.stop();
     }
