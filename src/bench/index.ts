@@ -14,7 +14,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { DEFAULT_CONCURRENCY, createKubeClient } from '../engine';
-import { ClusterState, KUBERNETES_VERSION, KWOK_VERSION, startCluster, stopCluster } from '../localcluster';
+import { ClusterState, HELM_VERSION, KUBERNETES_VERSION, KWOK_VERSION, ensureToolchain, startCluster, stopCluster } from '../localcluster';
+import { HelmCompareResult, helmComparison, helmFigures } from './helm';
 import { loadKubeConfig } from './rest';
 import { BenchReport, figures, renderTable, targets } from './report';
 import { ScaleResult, scale } from './scale';
@@ -44,7 +45,7 @@ function intEnv(name: string, dflt: number, value?: string): number {
 
 async function main(): Promise<number> {
   const t0 = Date.now();
-  const only = new Set((process.env.BENCH_ONLY ?? 'a,b,c').split(',').map((s) => s.trim()));
+  const only = new Set((process.env.BENCH_ONLY ?? 'a,b,c,h').split(',').map((s) => s.trim()));
   const concurrency = intEnv('BENCH_CONCURRENCY', DEFAULT_CONCURRENCY);
   let cluster: ClusterState | undefined;
   let stopping: Promise<void> | undefined;
@@ -57,6 +58,8 @@ async function main(): Promise<number> {
   process.once('SIGTERM', onSignal);
 
   try {
+    // (h) needs helm: built once into the toolchain cache (10-30 min the first time), before the cluster starts.
+    const helm = only.has('h') ? (await ensureToolchain({ parts: ['helm'], progress: (m) => progress(`toolchain: ${m}`) })).helm : undefined;
     let kubeconfig = process.env.BENCH_KUBECONFIG;
     let startupMs = 0;
     if (!kubeconfig) {
@@ -74,6 +77,7 @@ async function main(): Promise<number> {
     let a: WaveOverheadResult | undefined;
     let b: HookWavesResult | undefined;
     let c: BulkResult | undefined;
+    let h: HelmCompareResult | undefined;
     if (only.has('a')) {
       mark('a');
       progress('(a) per-wave orchestration overhead: 20 waves, one gating object each');
@@ -97,10 +101,16 @@ async function main(): Promise<number> {
       progress(`(f) scale: ${sizes.join(' and ')} objects in 20 waves with 50 hooks`);
       f = await scale(ctx, sizes);
     }
+    if (only.has('h') && helm) {
+      mark('h');
+      progress('(h) Helm in the same run: helm install/upgrade --wait vs sync-hooks sync of the same chart');
+      const shape = { configMaps: 30, deployments: 5, hookWaves: 2, hooksPerWave: 3, hookRunDuration: '1s' };
+      h = await helmComparison(ctx, { helm, helmVersion: HELM_VERSION, shape, reps: intEnv('BENCH_HELM_REPS', 2) });
+    }
     mark('end');
     ctx.client.close?.();
 
-    const figs = figures(a, b, c, f);
+    const figs = [...figures(a, b, c, f), ...(h ? helmFigures(h) : [])];
     const report: BenchReport = {
       startedAt: new Date(t0).toISOString(),
       revision: revision(),
@@ -113,6 +123,7 @@ async function main(): Promise<number> {
       ...(b ? { hooks: b } : {}),
       ...(c ? { bulk: c } : {}),
       ...(f ? { scale: f } : {}),
+      ...(h ? { helm: h } : {}),
       figures: figs,
       targets: targets(figs),
     };

@@ -1,5 +1,6 @@
 /** The benchmark's output: one table of figures (each as a ratio against its baseline) and JSON. */
 import type { ScaleResult } from './scale';
+import type { HelmCompareResult } from './helm';
 import { BulkResult, HookWavesResult, WaveOverheadResult } from './scenarios';
 import { round } from './stats';
 
@@ -32,6 +33,7 @@ export interface BenchReport {
   hooks?: HookWavesResult;
   bulk?: BulkResult;
   scale?: ScaleResult;
+  helm?: HelmCompareResult;
   figures: Figure[];
   targets: Record<string, boolean | 'n/a'>;
 }

@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import { installPackageBinDir } from './bin-dir';
 import { completeInfo, isComplete, withLock } from './build-cache';
 import { ToolchainError } from './errors';
+import { buildHelm } from './parts/helm';
 import { buildK8s } from './parts/k8s';
 import { buildKubernetesProvider } from './parts/kubernetes-provider';
 import { buildKwok } from './parts/kwok';
@@ -45,12 +46,14 @@ export interface Toolchain {
    * first on PATH for `pulumi package gen-sdk`, and only for that.
    */
   sdkGenBinDir?: string;
+  /** The `helm` executable (part `helm`, opt-in). */
+  helm?: string;
 }
 
 export interface ToolchainOptions {
   progress?: ProgressFn;
   /** Which parts are needed (default: all). */
-  parts?: Array<'k8s' | 'kwok' | 'pulumi' | 'kubernetes-provider' | 'yaml-language' | 'sdk-gen'>;
+  parts?: Array<'k8s' | 'kwok' | 'pulumi' | 'kubernetes-provider' | 'yaml-language' | 'sdk-gen' | 'helm'>;
 }
 
 /** Ensures every needed binary is present, building what is missing. Warm: a few stat calls. */
@@ -86,6 +89,7 @@ export async function ensureToolchain(opts: ToolchainOptions = {}): Promise<Tool
   if (parts.has('kubernetes-provider')) await build('pulumi-kubernetes', dirs.kubernetesProvider, buildKubernetesProvider);
   if (parts.has('yaml-language')) await build('pulumi-yaml', dirs.yamlLanguage, buildYamlLanguage);
   if (parts.has('sdk-gen')) await build('pulumi-sdkgen', dirs.sdkGen, buildSdkGen);
+  if (parts.has('helm')) await build('helm', dirs.helm, buildHelm);
   const binDir = parts.has('pulumi')
     ? installPackageBinDir(pulumi, [path.join(dirs.pulumi, 'bin'), ...(isComplete(dirs.yamlLanguage) ? [path.join(dirs.yamlLanguage, 'bin')] : [])])
     : undefined;
@@ -98,6 +102,7 @@ export async function ensureToolchain(opts: ToolchainOptions = {}): Promise<Tool
     ...(parts.has('kubernetes-provider') ? { kubernetesProviderBinDir: path.join(dirs.kubernetesProvider, 'bin') } : {}),
     ...(binDir ? { binDir } : {}),
     ...(parts.has('sdk-gen') ? { sdkGenBinDir: path.join(dirs.sdkGen, 'bin') } : {}),
+    ...(parts.has('helm') ? { helm: path.join(dirs.helm, 'bin', 'helm') } : {}),
   };
 }
 

@@ -22,6 +22,9 @@ export const PULUMI_KUBERNETES_PROVIDER_MODULE = 'github.com/pulumi/pulumi-kuber
 export const PULUMI_KUBERNETES_PROVIDER_MODULE_VERSION = 'v4.0.0-20260115033456-f47bc2d6f199';
 /** `pulumi-language-yaml` (Pulumi YAML programs), from github.com/pulumi/pulumi-yaml (tools/pulumi-yaml). */
 export const PULUMI_YAML_VERSION = 'v1.25.0';
+/** The Helm 4 CLI (opt-in part `helm`, for the benchmark's comparison with Helm). helm.sh/helm/v4 declares go 1.26.0. */
+export const HELM_VERSION = 'v4.3.2';
+export const HELM_MODULE = 'helm.sh/helm/v4';
 /** Oldest `pulumi` on PATH that we accept instead of building one (inline destroy/refresh need >= 3.181). */
 export const MIN_PULUMI_VERSION = '3.181.0';
 
@@ -42,6 +45,8 @@ export interface ComponentDirs {
   yamlLanguage: string;
   /** Code-generation-only language hosts for `pulumi package gen-sdk` (part `sdk-gen`). */
   sdkGen: string;
+  /** The `helm` CLI (built only when asked for: part `helm`). */
+  helm: string;
 }
 
 /** One directory per component and version; each holds `bin/` and a `.complete` marker. */
@@ -53,5 +58,6 @@ export function componentDirs(root = cacheRoot()): ComponentDirs {
     kubernetesProvider: path.join(root, `pulumi-kubernetes-v${PULUMI_KUBERNETES_VERSION}-r1`),
     yamlLanguage: path.join(root, `pulumi-yaml-${PULUMI_YAML_VERSION}-r2`),
     sdkGen: path.join(root, `pulumi-sdkgen-${PULUMI_VERSION}`),
+    helm: path.join(root, `helm-${HELM_VERSION}`),
   };
 }
