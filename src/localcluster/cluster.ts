@@ -18,6 +18,7 @@ import * as path from 'node:path';
 import { ClusterError } from './errors';
 import { tail } from './exec';
 import { apiRequest, ApiEndpoint, waitFor } from './http';
+import { CLUSTER_LOGS_CRD } from './kwok-logs';
 import { kwokStagesYaml } from './kwok-stages';
 import { formatDuration, ProgressFn, stderrProgress } from './progress';
 import { ensureToolchain, Toolchain } from './toolchain';
@@ -149,7 +150,7 @@ export async function startCluster(opts: StartOptions = {}): Promise<ClusterStat
   const dataDir = opts.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'sync-hooks-cluster-'));
   privateDir(dataDir);
   privateDir(path.join(dataDir, 'logs'));
-  const [apiPort, kcmPort, schedPort] = await Promise.all([freePort(), freePort(), freePort()]);
+  const [apiPort, kcmPort, schedPort, kubeletPort] = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
   const token = crypto.randomBytes(24).toString('hex');
   const server = `https://127.0.0.1:${apiPort}`;
   const state: ClusterState = {
@@ -197,6 +198,8 @@ export async function startCluster(opts: StartOptions = {}): Promise<ClusterStat
       '--enable-priority-and-fairness=false',
       '--max-requests-inflight=0', '--max-mutating-requests-inflight=0',
       '--profiling=false',
+      // kwok's kubelet server (pod logs) on the node's InternalIP 127.0.0.1, never its name.
+      '--kubelet-preferred-address-types=InternalIP',
     ]);
     await waitFor('kube-apiserver /readyz', async () => {
       assertRunning(state);
@@ -218,11 +221,23 @@ export async function startCluster(opts: StartOptions = {}): Promise<ClusterStat
     launch(state, 'kube-scheduler', bin('kube-scheduler'), [
       `--kubeconfig=${state.kubeconfig}`, '--leader-elect=false', '--bind-address=127.0.0.1', `--secure-port=${schedPort}`,
     ]);
+    // kwok serves pod logs from the ClusterLogs objects it watches: their CRD first.
+    const crd = await apiRequest(ep, 'POST', '/apis/apiextensions.k8s.io/v1/customresourcedefinitions', CLUSTER_LOGS_CRD);
+    if (crd.status >= 300 && crd.status !== 409) throw new ClusterError(`could not create the ClusterLogs CRD: ${crd.status} ${crd.body}`);
+    await waitFor('the ClusterLogs CRD established', async () => {
+      const r = await apiRequest(ep, 'GET', `/apis/apiextensions.k8s.io/v1/customresourcedefinitions/${CLUSTER_LOGS_CRD.metadata.name}`);
+      if (r.status !== 200) return undefined;
+      return (JSON.parse(r.body).status?.conditions ?? []).some((c: any) => c.type === 'Established' && c.status === 'True') ? true : undefined;
+    }, timeoutMs);
     launch(state, 'kwok', tc.kwok, [
       `--kubeconfig=${state.kubeconfig}`, `--config=${path.join(dataDir, 'kwok.yaml')}`,
       '--manage-all-nodes=false', '--manage-nodes-with-label-selector=type=kwok',
       // node-ip on loopback: the API server dials the node for pod logs; it must never reach a fake address.
       '--node-lease-duration-seconds=40', '--cidr=10.244.0.0/16', '--node-ip=127.0.0.1',
+      // The kubelet API (pod logs) on loopback, with the API server's serving certificate.
+      `--server-address=127.0.0.1:${kubeletPort}`, `--node-port=${kubeletPort}`,
+      `--tls-cert-file=${path.join(dataDir, 'certs', 'apiserver.crt')}`, `--tls-private-key-file=${path.join(dataDir, 'certs', 'apiserver.key')}`,
+      '--enable-crds=ClusterLogs',
     ]);
     const created = await apiRequest(ep, 'POST', '/api/v1/nodes', {
       apiVersion: 'v1',

@@ -4,3 +4,4 @@ export * from './progress';
 export * from './toolchain';
 export * from './kwok-stages';
 export * from './cluster';
+export * from './kwok-logs';

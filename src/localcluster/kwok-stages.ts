@@ -54,6 +54,11 @@ spec:
       - address: {{ . | Quote }}
         type: Hostname
       {{ end }}
+      {{ with NodePort }}
+      daemonEndpoints:
+        kubeletEndpoint:
+          Port: {{ . }}
+      {{ end }}
       allocatable:
         cpu: 1k
         memory: 1Ti

@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import { KubeClient } from '../../../src/engine';
 import { recordRef } from '../../../src/engine';
 import { historyRef } from '../../../src/history';
+import { clusterLogs, criLogLines } from '../../../src/localcluster';
 import { KubeObject } from '../../../src/model';
 import { inventoryRef } from '../../../src/runner/inventory-store';
 import { client, configMap, deployment, eventually, hookJob, kubeconfig, ref, uniqueNamespace, withNamespace } from '../engine/_helpers';
@@ -32,7 +33,7 @@ async function inNamespace(prefix: string, fn: (ns: string) => Promise<void>): P
     await fn(ns);
   } finally {
     await releaseHookFinalizers(c, ns);
-    for (const r of [inventoryRef(ns), recordRef(ns), historyRef(ns)]) await c.delete(r).catch(() => undefined);
+    for (const r of [inventoryRef(ns), recordRef(ns), historyRef(ns), { apiVersion: 'kwok.x-k8s.io/v1alpha1', kind: 'ClusterLogs', name: ns }]) await c.delete(r).catch(() => undefined);
     await cleanup();
   }
 }
@@ -52,10 +53,14 @@ const must = (what: string, r: { code: number; stdout: string; stderr: string },
   if (r.code !== code) throw new Error(`${what}: exit ${r.code}, expected ${code}\n${r.stdout}\n${r.stderr}`);
 };
 
-test('a failing hook: history -o json keeps its exit details and output after HookFailed deleted it; newest first', async () => {
+test('a failing hook: history -o json keeps its exit details, termination message and log tail after HookFailed deleted it; newest first', async () => {
   await inNamespace('cli-hist', async (ns) => {
     const base = ['--kubeconfig', kubeconfig(), '--name', ns];
     must('first sync', await cli(['sync', '-f', writeManifests(dir, `${ns}.yaml`, chart(ns)), ...base]));
+    // What the hook's container "prints": kwok (the kubelet) serves this file as the logs of the namespace's pods.
+    const logsFile = path.join(dir, `${ns}.log`);
+    fs.writeFileSync(logsFile, criLogLines(['connecting to db', 'applying migration 42', `ERROR: column "email" already exists (${ns})`]));
+    await c.apply(clusterLogs(ns, [ns], logsFile));
     const output = `migration 42 failed: column "email" already exists (${ns})`;
     must('failing sync', await cli(['sync', '-f', writeManifests(dir, `${ns}-2.yaml`, chart(ns, { failPreSync: output })), ...base]), 1);
     // The failed hook is gone (HookFailed)…
@@ -74,6 +79,7 @@ test('a failing hook: history -o json keeps its exit details and output after Ho
     expect(migrate.containers).toHaveLength(1);
     // …and what it said survives in the history: exit code, reason and its output.
     expect(migrate.containers[0]).toMatchObject({ container: 'main', exitCode: 3, reason: 'Error', message: output });
+    expect(migrate.containers[0].logTail).toBe(`connecting to db\napplying migration 42\nERROR: column "email" already exists (${ns})`);
     expect(failed.hooks.find((h: any) => h.phase === 'SyncFail')).toMatchObject({ status: 'Succeeded' });
     expect(ok.hooks.map((h: any) => `${h.object} ${h.status}`)).toEqual([`Job ${ns}/migrate Succeeded`, `Job ${ns}/smoke Succeeded`]);
     expect(failed.timelineEvents).toBeGreaterThan(0);
@@ -88,6 +94,7 @@ test('a failing hook: history -o json keeps its exit details and output after Ho
     expect(table.stdout).toMatch(/^#\s+OPERATION\s+KIND\s+STATUS\s+STARTED\s+DURATION\s+HOOKS\n2\s+\w{7}\s+sync\s+Failed\s/);
     expect(table.stdout).toContain(`Job ${ns}/migrate (PreSync wave 0) Failed`);
     expect(table.stdout).toContain(`termination message: ${output}`);
+    expect(table.stdout).toContain(`    | ERROR: column "email" already exists (${ns})`);
   });
 });
 

@@ -112,5 +112,5 @@ export function envOf(job: KubeObject | undefined, container = 0): Record<string
 
 export const seconds = (iso: string | undefined) => (iso ? Date.parse(iso) : NaN);
 
-/** Engine options for the test cluster: kwok pods serve no logs, so do not ask for them. */
+/** Engine options for the test cluster: kwok pods have no logs unless a ClusterLogs names a file, so do not ask for them. */
 export const clusterOpts = { logTailLines: 0, pollIntervalMs: 500 };
