@@ -1,16 +1,16 @@
 /**
- * `KubeClient` over `@kubernetes/client-node`: its KubeConfig (file, YAML string or default
- * `KUBECONFIG`), its authentication and TLS dispatcher, and its `Watch`.
+ * The real `KubeClient`: REST over undici, authenticated and connected by kube-connection.ts
+ * (undici alone for the common kubeconfigs, client-node's KubeConfig for the others), watches by
+ * rest/watch-stream.ts.
  *
  * Object requests are plain REST calls authenticated by client-node, not `KubernetesObjectApi`:
  * that class serializes built-in kinds through the client's generated models, which silently drops
  * every field the models do not know (a typo, or a field newer than the client) before the
  * server-side apply; the API server must see the manifest as written.
  *
- * client-node is ESM-only and heavy, so it is required lazily, inside functions.
+ * client-node is ESM-only and heavy, so it is required lazily, and only when the kubeconfig needs it.
  */
 import * as crypto from 'node:crypto';
-import { createRequire } from 'node:module';
 import { ANNOTATION_CREATE_TOKEN, KubeObject, LABEL_OPERATION } from '../model';
 import {
   FIELD_MANAGER,
@@ -31,7 +31,8 @@ import {
 import { AmbiguousCreateError, KubeAuthError, RequestAbout } from './rest/errors';
 import { RetryPolicy } from './rest/policy';
 import { HttpResponse, RecoverResult, RequestStats, RestRequest, RestTransport, RetryEvent, SendInit } from './rest/transport';
-import { loadKubeConfig } from './kubeconfig';
+import { KubeConnection, loadUndici, openConnection } from './kube-connection';
+import { watchStream } from './rest/watch-stream';
 
 /** How long a pod log read may take before it counts as "logs unavailable". */
 const LOG_TIMEOUT_MS = 5_000;
@@ -40,15 +41,6 @@ interface ApiResource {
   name: string;
   kind: string;
   namespaced: boolean;
-}
-
-function loadClientNode(): any {
-  return require('@kubernetes/client-node');
-}
-
-function loadUndici(): any {
-  // The undici copy client-node itself uses, so its TLS dispatcher fits our fetch.
-  return createRequire(require.resolve('@kubernetes/client-node'))('undici');
 }
 
 function groupVersionPath(apiVersion: string): string {
@@ -83,17 +75,14 @@ class RestKubeClient implements KubeClient {
   private readonly defaultNamespace: string;
   private readonly user: string;
   private readonly rest: RestTransport;
-  /** One connection pool per client: client-node builds a new TLS agent per request otherwise. */
-  private dispatcher: any;
 
   constructor(
-    private readonly kc: any,
+    private readonly conn: KubeConnection,
     opts: KubeClientOptions = {},
   ) {
-    this.server = kc.getCurrentCluster().server.replace(/\/$/, '');
-    const ctx = kc.getContextObject(kc.getCurrentContext());
-    this.defaultNamespace = ctx?.namespace || 'default';
-    this.user = kc.getCurrentUser()?.name ?? ctx?.user ?? 'unknown';
+    this.server = conn.server;
+    this.defaultNamespace = conn.defaultNamespace;
+    this.user = conn.user;
     this.rest = new RestTransport({ server: this.server, user: this.user, send: (url, init) => this.send(url, init), policy: opts.retry, onRetry: opts.onRetry });
   }
 
@@ -103,17 +92,14 @@ class RestKubeClient implements KubeClient {
 
   // ---- HTTP -------------------------------------------------------------------------------
 
-  /** One HTTP exchange, authenticated by client-node; retries and errors are the transport's. */
+  /** One HTTP exchange, authenticated by the connection; retries and errors are the transport's. */
   private async send(url: URL, init: SendInit): Promise<HttpResponse> {
-    const { RequestContext } = loadClientNode();
-    const ctx = new RequestContext(url.toString(), init.method);
-    await this.kc.applySecurityAuthentication(ctx); // per request: tokens may rotate (exec plugins)
-    this.dispatcher ??= ctx.getDispatcher();
+    const auth = await this.conn.authenticate(url, init.method); // per request: tokens may rotate (exec plugins)
     return loadUndici().fetch(url, {
       method: init.method,
-      headers: { ...ctx.getHeaders(), ...init.headers },
+      headers: { ...auth.headers, ...init.headers },
       body: init.body,
-      dispatcher: this.dispatcher,
+      dispatcher: auth.dispatcher,
       signal: AbortSignal.timeout(init.timeoutMs),
     });
   }
@@ -318,11 +304,12 @@ class RestKubeClient implements KubeClient {
       onClose(err);
     };
     (async () => {
-      const { Watch } = loadClientNode();
       const path = await this.collectionPath(q.apiVersion, q.kind, q.namespace, true);
-      controller = await new Watch(this.kc).watch(
-        path,
-        { labelSelector: q.labelSelector, fieldSelector: q.fieldSelector, allowWatchBookmarks: false },
+      const url = new URL(this.server + path);
+      for (const [k, v] of Object.entries({ labelSelector: q.labelSelector, fieldSelector: q.fieldSelector, allowWatchBookmarks: 'false' })) if (v !== undefined) url.searchParams.set(k, v);
+      const auth = await this.conn.authenticate(url, 'GET');
+      controller = await watchStream(
+        { url, headers: auth.headers, dispatcher: auth.dispatcher, fetch: loadUndici().fetch },
         (type: string, obj: any) => {
           if (stopped) return;
           if (type === 'ERROR') return close(new KubeApiError(obj?.code ?? 500, obj?.reason ?? 'WatchError', obj?.message ?? 'watch error'));
@@ -345,9 +332,7 @@ class RestKubeClient implements KubeClient {
   close(): void {
     this.rest.close();
     for (const w of [...this.watches]) w.stop();
-    const d = this.dispatcher;
-    this.dispatcher = undefined;
-    d?.close?.().catch?.(() => undefined);
+    this.conn.close();
   }
 }
 
@@ -357,5 +342,5 @@ class RestKubeClient implements KubeClient {
  */
 /** `context` selects a kubeconfig context other than the current one; `opts` tunes the retries. */
 export function createKubeClient(kubeconfigPathOrYaml?: string, context?: string, opts: KubeClientOptions = {}): KubeClient {
-  return new RestKubeClient(loadKubeConfig(kubeconfigPathOrYaml, context), opts);
+  return new RestKubeClient(openConnection(kubeconfigPathOrYaml, context), opts);
 }
