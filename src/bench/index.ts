@@ -2,9 +2,10 @@
  * `npm run bench`: starts its own embedded cluster, measures (a) per-wave orchestration overhead,
  * (b) a chart of waves with hooks against the Job round-trip floor, (c) bulk apply throughput
  * against raw server-side apply and (d) the engine process's peak memory during (c), prints a
- * table and JSON on stdout (progress on stderr) and stops the cluster.
+ * table and JSON on stdout (progress on stderr) and stops the cluster. (e) measures the CLI's
+ * start-up against kubectl (startup.ts) and states (d) as the memory targets of issue 15.
  *
- * Environment: BENCH_ONLY=a,b,c (subset), BENCH_WAVE_RUNS (default 2), BENCH_BULK_REPS
+ * Environment: BENCH_ONLY=a,b,c,e,h (subset), BENCH_STARTUP_RUNS (default 7), BENCH_KUBECTL, BENCH_WAVE_RUNS (default 2), BENCH_BULK_REPS
  * (default 2), BENCH_BULK_OBJECTS (default 2000), BENCH_CONCURRENCY (default: the engine's 16),
  * BENCH_JSON=<file> (also write the JSON there), BENCH_KUBECONFIG=<file> (use an existing cluster).
  * Opt-in part (f), scale (BENCH_ONLY=f): BENCH_SCALE_OBJECTS (default 1000,10000).
@@ -20,6 +21,7 @@ import { loadKubeConfig } from './rest';
 import { BenchReport, figures, renderTable, targets } from './report';
 import { ScaleResult, scale } from './scale';
 import { BenchContext, BulkResult, HookWavesResult, WaveOverheadResult, bulkApply, hookWaves, waveOverhead } from './scenarios';
+import { cliStartup, StartupResult, startupFigures } from './startup';
 
 const progress = (m: string): void => {
   process.stderr.write(`[bench] ${m}\n`);
@@ -45,7 +47,7 @@ function intEnv(name: string, dflt: number, value?: string): number {
 
 async function main(): Promise<number> {
   const t0 = Date.now();
-  const only = new Set((process.env.BENCH_ONLY ?? 'a,b,c,h').split(',').map((s) => s.trim()));
+  const only = new Set((process.env.BENCH_ONLY ?? 'a,b,c,e,h').split(',').map((s) => s.trim()));
   const concurrency = intEnv('BENCH_CONCURRENCY', DEFAULT_CONCURRENCY);
   let cluster: ClusterState | undefined;
   let stopping: Promise<void> | undefined;
@@ -78,6 +80,7 @@ async function main(): Promise<number> {
     let b: HookWavesResult | undefined;
     let c: BulkResult | undefined;
     let h: HelmCompareResult | undefined;
+    let e: StartupResult | undefined;
     if (only.has('a')) {
       mark('a');
       progress('(a) per-wave orchestration overhead: 20 waves, one gating object each');
@@ -107,10 +110,16 @@ async function main(): Promise<number> {
       const shape = { configMaps: 30, deployments: 5, hookWaves: 2, hooksPerWave: 3, hookRunDuration: '1s' };
       h = await helmComparison(ctx, { helm, helmVersion: HELM_VERSION, shape, reps: intEnv('BENCH_HELM_REPS', 2) });
     }
+    if (only.has('e')) {
+      mark('e');
+      const runs = intEnv('BENCH_STARTUP_RUNS', 7);
+      progress(`(e) CLI start-up: sync of 1 object vs kubectl apply --server-side, plan, --help, --version (${runs} alternating runs)`);
+      e = await cliStartup(ctx, runs);
+    }
     mark('end');
     ctx.client.close?.();
 
-    const figs = [...figures(a, b, c, f), ...(h ? helmFigures(h) : [])];
+    const figs = [...figures(a, b, c, f), ...(h ? helmFigures(h) : []), ...startupFigures(e, c)];
     const report: BenchReport = {
       startedAt: new Date(t0).toISOString(),
       revision: revision(),
@@ -124,6 +133,7 @@ async function main(): Promise<number> {
       ...(c ? { bulk: c } : {}),
       ...(f ? { scale: f } : {}),
       ...(h ? { helm: h } : {}),
+      ...(e ? { startup: e } : {}),
       figures: figs,
       targets: targets(figs),
     };

@@ -34,6 +34,8 @@ export interface BenchReport {
   bulk?: BulkResult;
   scale?: ScaleResult;
   helm?: HelmCompareResult;
+  /** (e), startup.ts. */
+  startup?: unknown;
   figures: Figure[];
   targets: Record<string, boolean | 'n/a'>;
 }

@@ -123,7 +123,14 @@ async function main(): Promise<void> {
   const kubeconfig = process.argv[2];
   if (!kubeconfig || !process.send) throw new Error('worker.js is started by the benchmark (fork with IPC and a kubeconfig path)');
   const client = createKubeClient(kubeconfig);
-  const clients: Clients = { engine: client, kc: loadKubeConfig(kubeconfig) };
+  // client-node's KubeConfig only for the reused-connection runs: the engine's processes do not load it.
+  let kc: any;
+  const clients: Clients = {
+    engine: client,
+    get kc() {
+      return (kc ??= loadKubeConfig(kubeconfig));
+    },
+  };
   // Discovery once, outside every measurement (both modes share the client code path).
   for (const [v, k] of [['v1', 'ConfigMap'], ['apps/v1', 'Deployment'], ['batch/v1', 'Job'], ['v1', 'Namespace']]) await client.isServed(v, k);
   let queue = Promise.resolve();
