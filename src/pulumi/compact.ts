@@ -59,6 +59,8 @@ export function compactRenderer(): (e: EngineEvent) => RenderedLine | undefined 
         hooks.terminated++;
         return { line: formatEvent(e) };
       // Heartbeats are lasting lines, so CI logs are never silent for long while a hook or a gate waits.
+      // A hook not run again (or awaited) after a crash is said for good, too.
+      case 'hook.resumed':
       case 'syncfail.started':
       case 'syncfail.finished':
       case 'warning':

@@ -13,6 +13,7 @@ export type { ChartLike };
 import { sanitizeAppName } from '../runner/inventory-store';
 import { normalizeManifests } from '../runner/normalize';
 import { ChartOutputs, ChartRetry, ChartTimeouts, HookSummary, LastSync, RunHooks } from './inputs';
+import { SyncedChartApp } from './companion';
 import { syncedChartProvider } from './provider';
 import { splitSecretData } from './secret-data';
 
@@ -68,6 +69,16 @@ export function defaultRecordApp(project: string, stack: string, name: string): 
   return `${sanitizeAppName(`${project}-${stack}-${name}`).slice(0, 54).replace(/-+$/, '')}-${hash}`;
 }
 
+/** The chart's `dependsOn` plus `extra`, whatever form the caller gave it in. */
+function withDependency(dependsOn: pulumi.CustomResourceOptions['dependsOn'], extra: pulumi.Resource): pulumi.CustomResourceOptions['dependsOn'] {
+  const all = (d: unknown) => [...(Array.isArray(d) ? d : [d]), extra] as pulumi.Input<pulumi.Resource>[];
+  if (dependsOn === undefined) return [extra];
+  if (Array.isArray(dependsOn)) return [...dependsOn, extra];
+  if (pulumi.Output.isInstance(dependsOn)) return (dependsOn as pulumi.Output<unknown>).apply(all);
+  if (typeof (dependsOn as PromiseLike<unknown>).then === 'function') return Promise.resolve(dependsOn as PromiseLike<unknown>).then(all) as Promise<pulumi.Input<pulumi.Resource>[]>;
+  return [dependsOn as pulumi.Resource, extra];
+}
+
 export class SyncedChart extends pulumi.dynamic.Resource {
   /** Managed objects that exist because of this chart. */
   declare readonly objects: pulumi.Output<ChartOutputs['objects']>;
@@ -92,6 +103,10 @@ export class SyncedChart extends pulumi.dynamic.Resource {
     // only the Secrets' values are secret, so `preview --diff` still shows every other change.
     const split = manifests.apply((m: KubeObject[]) => splitSecretData(m));
     const kubeconfig = args.kubeconfig === undefined ? undefined : pulumi.secret(args.kubeconfig);
+    const recordApp = args.app ?? defaultRecordApp(pulumi.getProject(), pulumi.getStack(), name);
+    // Registered first and quickly, so that `pulumi destroy` can clean up even after a first
+    // `pulumi up` killed while the chart itself was still a pending create (see companion.ts).
+    const companion = new SyncedChartApp(name, { appName: name, recordApp, kubeconfig, timeouts: args.timeouts }, opts);
     super(
       syncedChartProvider,
       name,
@@ -107,7 +122,7 @@ export class SyncedChart extends pulumi.dynamic.Resource {
         triggers: args.triggers ?? [],
         runNonce: args.runHooks === 'always' ? new Date().toISOString() : undefined,
         ...(args.allowEmpty ? { allowEmpty: true } : {}),
-        recordApp: args.app ?? defaultRecordApp(pulumi.getProject(), pulumi.getStack(), name),
+        recordApp,
         restart: args.restart ?? false,
         ...(args.createNamespace !== undefined ? { createNamespace: args.createNamespace } : {}),
         ...(args.retry !== undefined ? { retry: args.retry } : {}),
@@ -117,7 +132,7 @@ export class SyncedChart extends pulumi.dynamic.Resource {
         lastSync: undefined,
         failureDetails: undefined,
       },
-      { ...opts, additionalSecretOutputs: ['kubeconfig', 'secretData', 'failureDetails', ...(opts?.additionalSecretOutputs ?? [])] },
+      { ...opts, dependsOn: withDependency(opts?.dependsOn, companion), additionalSecretOutputs: ['kubeconfig', 'secretData', 'failureDetails', ...(opts?.additionalSecretOutputs ?? [])] },
       'sync-hooks',
       'SyncedChart',
     );
