@@ -9,6 +9,9 @@ import { HookPhases } from '../../../src/interop';
 import { collect } from '../helpers/pulumi';
 import { argoHook, client, ClusterRecorder, interopStack, job, kubeconfigText, kubernetesProviderBin, withNamespace, observe } from './_helpers';
 
+// Each test drives several pulumi up/destroy runs: 5 min (the default) is too little on a loaded 2-core machine.
+jest.setTimeout(15 * 60_000);
+
 let providerBin: string;
 beforeAll(async () => {
   providerBin = await kubernetesProviderBin();

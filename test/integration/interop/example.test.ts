@@ -3,6 +3,9 @@ import { interopExample } from '../../../examples/kubernetes-interop/program';
 import { uniqueName } from '../helpers/kube';
 import { client, ClusterRecorder, interopStack, kubeconfigText, kubernetesProviderBin, sink, observe } from './_helpers';
 
+// Each test drives several pulumi up/destroy runs: 5 min (the default) is too little on a loaded 2-core machine.
+jest.setTimeout(15 * 60_000);
+
 let providerBin: string;
 beforeAll(async () => {
   providerBin = await kubernetesProviderBin();

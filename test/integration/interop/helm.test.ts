@@ -8,6 +8,9 @@ import { collect } from '../helpers/pulumi';
 import { writeChart } from './_chart';
 import { client, ClusterRecorder, interopStack, kubeconfigText, kubernetesProviderBin, withNamespace, observe } from './_helpers';
 
+// Each test drives several pulumi up/destroy runs: 5 min (the default) is too little on a loaded 2-core machine.
+jest.setTimeout(15 * 60_000);
+
 let providerBin: string;
 beforeAll(async () => {
   providerBin = await kubernetesProviderBin();
