@@ -11,6 +11,7 @@ import { main } from '../../../src/cli/main';
 import { statusCommand } from '../../../src/cli/status-cmd';
 import { syncCommand } from '../../../src/cli/sync-cmd';
 import { timelineCommand } from '../../../src/cli/timeline-cmd';
+import { recordRef } from '../../../src/engine';
 import { historyRef } from '../../../src/history';
 import { failJob } from '../../../src/testing';
 import { args, Captured, fakeSetup, fixture, withStderr } from './_helpers';
@@ -176,4 +177,19 @@ test('strict flags and per-command help, before any cluster is contacted', async
   out.length = 0;
   expect(await main(['--help'], (s) => out.push(s))).toBe(0);
   expect(out.join('\n')).toMatch(/status\s+live health/);
+});
+
+test('status names an operation the record says is running (or whose run died holding it)', async () => {
+  const f = fakeSetup();
+  expect((await syncShop(f)).code).toBe(0);
+  const cm = f.fake.peek(recordRef('shop'))!;
+  const rec = JSON.parse((cm.data as Record<string, string>)['record.json']);
+  rec.operation = { ...rec.operation, id: 'feedbeef1234', status: 'Running', holder: 'ci-7:4242:a1b2c3', phase: 'Sync', wave: 1 };
+  f.fake.seed({ ...cm, data: { ...(cm.data as Record<string, string>), 'record.json': JSON.stringify(rec) } });
+  const io = new Captured();
+  expect(await statusCommand(args(['status', '--name', 'shop']), io, f.deps)).toBe(0);
+  expect(io.outText).toMatch(/operation in progress: sync feedbee since \S+ \(ci-7:4242:a1b2c3, at Sync wave 1\)/);
+  const js = new Captured();
+  await statusCommand(args(['status', '--name', 'shop', '--json']), js, f.deps);
+  expect(JSON.parse(js.outText).operationInProgress).toMatchObject({ id: 'feedbeef1234', kind: 'sync', phase: 'Sync', wave: 1, holder: 'ci-7:4242:a1b2c3' });
 });
