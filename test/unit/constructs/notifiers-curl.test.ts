@@ -6,6 +6,9 @@ import { PostSyncNotifier, PostSyncNotifierProps, SyncFailHook, SyncFailHookProp
 import { newChart, only } from './_helpers';
 import { HttpReceiver, requireCurl, runContainerReal, SmtpSink, startHttpReceiver, startSmtpSink } from './_receivers';
 
+// Each test runs the generated script with the real sh and curl: seconds, not milliseconds, on a loaded machine.
+jest.setTimeout(60_000);
+
 const ref = (secretName: string, key = 'url') => ({ secretName, key });
 const failure = {
   SYNC_HOOKS_FAILED_PHASE: 'PreSync',
