@@ -1,8 +1,12 @@
 /**
  * Compact rendering of engine events for `pulumi up`: what a user wants to read afterwards stays
- * (hooks finishing, prunes, SyncFail, warnings, one summary line), the rest is a status update
- * (`ephemeral`) that a UI shows while it is current and then drops. Hosts that cannot show status
- * updates (the dynamic provider prints to stdout) leave ephemeral lines out.
+ * (hooks finishing, prunes, SyncFail, warnings, one summary line); what is happening now is a
+ * status update (`ephemeral`) that a UI shows while it is current and then drops: each wave as it
+ * starts, each hook as it starts, an object's wait when its message changes, deletions. Pulumi's
+ * non-interactive mode prints every status update as a line, so events that only say a step went
+ * as planned (an object applied or ready, a wave or phase finished, a hook still running) are not
+ * rendered at all: the summary counts them. Hosts that cannot show status updates (the dynamic
+ * provider prints to stdout) leave ephemeral lines out.
  */
 import { EngineEvent, formatEvent } from '../engine';
 import type { SyncPlan } from '../model';
@@ -38,11 +42,27 @@ export function compactRenderer(): (e: EngineEvent) => RenderedLine | undefined 
     }
     return parts.join(', ');
   };
+  /** Last waiting message per object: a status update only when it changes. */
+  const waiting = new Map<string, string>();
+  const hookKeys = new Set<string>();
   return (e) => {
+    if (e.type === 'hook.created' || e.type === 'hook.resumed') hookKeys.add(e.key);
     switch (e.type) {
       case 'object.applied':
         applied++;
+        return undefined;
+      case 'object.ready':
+      case 'wave.finished':
+      case 'phase.started':
+      case 'phase.finished':
+      case 'operation.started':
+        return undefined;
+      case 'object.waiting': {
+        // A hook's own wait ("Waiting for Job to complete (active: 1 …)") adds nothing to "hook … started".
+        if (hookKeys.has(e.key) || waiting.get(e.key) === e.message) return undefined;
+        waiting.set(e.key, e.message);
         return { line: formatEvent(e), ephemeral: true };
+      }
       case 'object.pruned':
         pruned++;
         return { line: formatEvent(e) };

@@ -247,7 +247,8 @@ async function sync(id: string, inputs: ChartInputs, previous: InventoryEntry[],
       record: recordOf(inputs, ctx),
       createNamespace: inputs.createNamespace ?? false,
       engine: engineOptions(inputs, ctx, timeline),
-      onPlan: (plan) => log(ctx.compact === false ? `sync plan:\n${formatPlan(plan)}` : syncPlanSummary(plan)),
+      // With a host logger (the plugin) the table was shown in preview: the summary is a status update.
+      onPlan: (plan) => log(ctx.compact === false ? `sync plan:\n${formatPlan(plan)}` : syncPlanSummary(plan), { ephemeral: ctx.compact !== false && !!ctx.log }),
     });
     return outputs(inputs, inventory, summarizeHooks(result.hooks), 'Succeeded', started);
   } catch (e) {

@@ -14,7 +14,13 @@ async function render(script: (f: ReturnType<typeof fakeCluster>) => void): Prom
   script(fake);
   const r = compactRenderer();
   const lines: RenderedLine[] = [];
-  await runSync(fake, planSync(chart(), { defaultNamespace: NS }), { ...fast, onEvent: (e) => lines.push(r(e)!) }).catch(() => undefined);
+  await runSync(fake, planSync(chart(), { defaultNamespace: NS }), {
+    ...fast,
+    onEvent: (e) => {
+      const l = r(e);
+      if (l) lines.push(l);
+    },
+  }).catch(() => undefined);
   return lines;
 }
 
@@ -28,7 +34,31 @@ test('a successful sync leaves one line per hook and a summary; the rest is ephe
   expect(lasting[0]).toMatch(/PreSync.*hook Job app\/migrate succeeded/);
   expect(lasting[1]).toMatch(/PostSync.*hook Job app\/smoke succeeded/);
   expect(lasting[2]).toMatch(/^sync succeeded in \d+\.\ds: 2 objects applied, 2 hooks$/);
-  expect(lines.some((l) => l.ephemeral && /applied Deployment app\/web/.test(l.line))).toBe(true);
+  // Status updates: each wave and each hook as it starts, an object's wait when it changes; nothing
+  // that only says a step went as planned (applied, ready, finished), which the summary counts.
+  const status = lines.filter((l) => l.ephemeral).map((l) => l.line);
+  expect(status.filter((l) => /wave \d+: started/.test(l))).toHaveLength(4);
+  expect(status.filter((l) => /hook Job app\/\S+ started/.test(l))).toHaveLength(2);
+  expect(status.filter((l) => /applied|is ready|finished|phase started|sync started|waiting for Job/.test(l))).toEqual([]);
+});
+
+test('an object\'s wait is one status update per distinct message; a hook\'s own wait none', () => {
+  const r = compactRenderer();
+  const at = { time: '', elapsedMs: 0, operationId: 'op', phase: 'Sync' as const, wave: 0 };
+  const web = { ...at, key: 'apps/Deployment/app/web', object: 'Deployment app/web' };
+  const hook = { ...at, key: 'batch/Job/app/smoke', object: 'Job app/smoke' };
+  const out = [
+    r({ type: 'object.waiting', ...web, message: '0/1 ready' }),
+    r({ type: 'object.waiting', ...web, message: '0/1 ready' }),
+    r({ type: 'object.waiting', ...web, message: '1/1 ready' }),
+    r({ type: 'hook.created', ...hook }),
+    r({ type: 'object.waiting', ...hook, message: 'Waiting for Job to complete' }),
+  ].filter(Boolean) as RenderedLine[];
+  expect(out.map((l) => [l.ephemeral, l.line.replace(/^\S+ /, '')])).toEqual([
+    [true, expect.stringContaining('waiting for Deployment app/web: 0/1 ready')],
+    [true, expect.stringContaining('waiting for Deployment app/web: 1/1 ready')],
+    [true, expect.stringContaining('hook Job app/smoke started')],
+  ]);
 });
 
 test('a failed sync keeps the failure, SyncFail and a summary naming the failed hook', async () => {
@@ -60,7 +90,8 @@ test('heartbeats are lasting lines (CI logs never stay silent while a hook runs)
     ...fast,
     heartbeatIntervalMs: 40,
     onEvent: (e) => {
-      lines.push(r(e)!);
+      const l = r(e);
+      if (l) lines.push(l);
       if (e.type === 'heartbeat' && ++seen === 2) release();
     },
   });
