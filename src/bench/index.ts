@@ -9,6 +9,7 @@
  * (default 2), BENCH_BULK_OBJECTS (default 2000), BENCH_CONCURRENCY (default: the engine's 16),
  * BENCH_JSON=<file> (also write the JSON there), BENCH_KUBECONFIG=<file> (use an existing cluster).
  * Opt-in part (f), scale (BENCH_ONLY=f): BENCH_SCALE_OBJECTS (default 1000,10000).
+ * BENCH_APISERVER_PID: the API server of BENCH_KUBECONFIG, for its CPU time per object in (c).
  */
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -70,7 +71,8 @@ async function main(): Promise<number> {
       kubeconfig = cluster.kubeconfig;
       startupMs = cluster.startupMs;
     }
-    const ctx: BenchContext = { kc: loadKubeConfig(kubeconfig), kubeconfig, client: createKubeClient(kubeconfig), concurrency, progress };
+    const apiserverPid = cluster?.pids['kube-apiserver'] ?? (process.env.BENCH_APISERVER_PID ? Number(process.env.BENCH_APISERVER_PID) : undefined);
+    const ctx: BenchContext = { kc: loadKubeConfig(kubeconfig), kubeconfig, client: createKubeClient(kubeconfig), concurrency, progress, apiserverPid };
 
     const load: Record<string, number> = {};
     const mark = (k: string) => {

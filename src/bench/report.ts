@@ -122,6 +122,18 @@ export function figures(a?: WaveOverheadResult, b?: HookWavesResult, c?: BulkRes
       target: '-',
       met: undefined,
     });
+    const api = c.apiserverCpuMsPerObject;
+    if (api) {
+      out.push({
+        id: 'c.apiserver',
+        name: '(c) API server CPU per object: engine runSync (dry run + apply) vs raw SSA',
+        measured: `${api.engine.toFixed(2)} ms`,
+        baseline: `raw ${api.raw.toFixed(2)} ms, reused conn. ${api.pooled.toFixed(2)} ms`,
+        ratio: api.engine / api.raw,
+        target: '-',
+        met: undefined,
+      });
+    }
     const m = c.memory;
     out.push({ id: 'd', name: '(d) engine process peak RSS during (c)', measured: mib(m.peakRssMiB), baseline: `RSS before the run ${mib(m.baselineRssMiB)}`, ratio: m.peakRssMiB / m.baselineRssMiB, target: 'none given', met: undefined });
     out.push({ id: 'd.raw', name: "(d) for comparison: raw SSA process, engine's client", measured: mib(m.rawPeakRssMiB), baseline: `RSS before the run ${mib(m.rawBaselineRssMiB)}`, ratio: m.rawPeakRssMiB / m.rawBaselineRssMiB, target: '-', met: undefined });

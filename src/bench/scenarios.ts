@@ -10,6 +10,7 @@ import type { MemoryReport } from './memory';
 import { RawOutcome, SyncOutcome } from './protocol';
 import { CONFIGMAP, DEPLOYMENT, JOB, WatchRecorder } from './recorder';
 import { createNamespace, deleteNamespace, pooledApply } from './rest';
+import { processCpuMs } from './procstat';
 import { Subject } from './subject';
 import { median, nowMs, percentile, sum } from './stats';
 
@@ -20,6 +21,8 @@ export interface BenchContext {
   client: KubeClient;
   concurrency: number;
   progress: (m: string) => void;
+  /** The API server's pid when known (own cluster, or BENCH_APISERVER_PID): its CPU time per object in (c). */
+  apiserverPid?: number;
 }
 
 export function namespaceName(prefix: string): string {
@@ -258,6 +261,8 @@ export interface BulkRun {
   memory?: MemoryReport;
   /** CPU time of the subject process per object (less sensitive to other load than wall time). */
   cpuMsPerObject: number;
+  /** CPU time of the API server per object during the run (all its clients included; undefined when its pid is unknown). */
+  apiserverCpuMsPerObject?: number;
   subjectStartRssMiB: number;
 }
 
@@ -278,6 +283,8 @@ export interface BulkResult {
   rawVsPooledRatio: number;
   /** Median CPU ms per object of the subject process, per mode. */
   cpuMsPerObject: Record<BulkMode, number>;
+  /** Median CPU ms per object of the API server, per mode (when its pid is known). */
+  apiserverCpuMsPerObject?: Record<BulkMode, number>;
   memory: {
     /** The engine run with the highest peak. */
     baselineRssMiB: number;
@@ -297,12 +304,18 @@ async function bulkRun(ctx: BenchContext, mode: BulkMode, n: number, ns: string)
   try {
     const client = mode === 'pooled' ? 'pooled' : 'engine';
     await subject.request({ cmd: 'warmup', ns, n: 100, concurrency: ctx.concurrency, client });
+    const api0 = processCpuMs(ctx.apiserverPid);
+    const apiserver = () => {
+      const api1 = processCpuMs(ctx.apiserverPid);
+      return api0 !== undefined && api1 !== undefined ? { apiserverCpuMsPerObject: (api1 - api0) / n } : {};
+    };
     if (mode !== 'engine') {
       const out = await subject.request<RawOutcome>({ cmd: 'raw', ns, n, concurrency: ctx.concurrency, client, sampleMemory: true });
       const durationMs = out.endMs - out.startMs;
-      return { mode, ns, objects: n, durationMs, objectsPerSec: (n / durationMs) * 1000, memory: out.memory, cpuMsPerObject: out.cpuMs / n, subjectStartRssMiB: subject.startRssMiB };
+      return { mode, ns, objects: n, durationMs, objectsPerSec: (n / durationMs) * 1000, memory: out.memory, cpuMsPerObject: out.cpuMs / n, ...apiserver(), subjectStartRssMiB: subject.startRssMiB };
     }
     const out = await subject.request<SyncOutcome>({ cmd: 'sync', chart: { type: 'bulk', ns, n }, concurrency: ctx.concurrency, sampleMemory: true, keepEvents: false });
+    const api = apiserver();
     if (!out.ok) fail('(c)', out);
     if (out.applied !== n) throw new Error(`(c): the engine reported ${out.applied} objects applied, expected ${n}`);
     const durationMs = out.endMs - out.startMs;
@@ -318,6 +331,7 @@ async function bulkRun(ctx: BenchContext, mode: BulkMode, n: number, ns: string)
       validationMs: (out.operationStartedMs ?? out.startMs) - out.startMs,
       memory: out.memory,
       cpuMsPerObject: out.cpuMs / n,
+      ...api,
       subjectStartRssMiB: subject.startRssMiB,
     };
   } finally {
@@ -355,7 +369,9 @@ export async function bulkApply(ctx: BenchContext, n: number, reps: number): Pro
         ctx.progress(
           `  rep ${rep + 1}: ${mode} ${r.objectsPerSec.toFixed(0)} objects/s` +
             (r.applyPhaseObjectsPerSec ? ` (apply phase ${r.applyPhaseObjectsPerSec.toFixed(0)}/s, validation ${(r.validationMs! / 1000).toFixed(2)} s)` : '') +
-            `, ${r.cpuMsPerObject.toFixed(2)} CPU ms/object, peak RSS ${r.memory?.peakRssMiB.toFixed(0)} MiB`,
+            `, ${r.cpuMsPerObject.toFixed(2)} CPU ms/object` +
+            (r.apiserverCpuMsPerObject !== undefined ? ` (API server ${r.apiserverCpuMsPerObject.toFixed(2)})` : '') +
+            `, peak RSS ${r.memory?.peakRssMiB.toFixed(0)} MiB`,
         );
         runs.push(r);
       }
@@ -384,6 +400,9 @@ export async function bulkApply(ctx: BenchContext, n: number, reps: number): Pro
     engineVsPooledRatio: engMedian / pooledMedian,
     rawVsPooledRatio: rawMedian / pooledMedian,
     cpuMsPerObject: { raw: median(of('raw').map((r) => r.cpuMsPerObject)), engine: median(of('engine').map((r) => r.cpuMsPerObject)), pooled: median(of('pooled').map((r) => r.cpuMsPerObject)) },
+    ...(runs.every((r) => r.apiserverCpuMsPerObject !== undefined)
+      ? { apiserverCpuMsPerObject: { raw: median(of('raw').map((r) => r.apiserverCpuMsPerObject!)), engine: median(of('engine').map((r) => r.apiserverCpuMsPerObject!)), pooled: median(of('pooled').map((r) => r.apiserverCpuMsPerObject!)) } }
+      : {}),
     memory: {
       baselineRssMiB: eng.baselineRssMiB,
       peakRssMiB: eng.peakRssMiB,
