@@ -10,6 +10,7 @@
  * BENCH_JSON=<file> (also write the JSON there), BENCH_KUBECONFIG=<file> (use an existing cluster).
  * Opt-in part (f), scale (BENCH_ONLY=f): BENCH_SCALE_OBJECTS (default 1000,10000).
  * BENCH_APISERVER_PID: the API server of BENCH_KUBECONFIG, for its CPU time per object in (c).
+ * BENCH_BULK_AB=1: (c) also runs the engine with its dry runs at 1 x concurrency (A/B in the same run).
  */
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -72,7 +73,8 @@ async function main(): Promise<number> {
       startupMs = cluster.startupMs;
     }
     const apiserverPid = cluster?.pids['kube-apiserver'] ?? (process.env.BENCH_APISERVER_PID ? Number(process.env.BENCH_APISERVER_PID) : undefined);
-    const ctx: BenchContext = { kc: loadKubeConfig(kubeconfig), kubeconfig, client: createKubeClient(kubeconfig), concurrency, progress, apiserverPid };
+    const bulkDryRunAb = process.env.BENCH_BULK_AB === '1';
+    const ctx: BenchContext = { kc: loadKubeConfig(kubeconfig), kubeconfig, client: createKubeClient(kubeconfig), concurrency, progress, apiserverPid, bulkDryRunAb };
 
     const load: Record<string, number> = {};
     const mark = (k: string) => {

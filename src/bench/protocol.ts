@@ -14,7 +14,7 @@ export type RawClient = 'engine' | 'pooled';
 
 export type Command =
   | { cmd: 'warmup'; ns: string; n: number; concurrency: number; client: RawClient }
-  | { cmd: 'sync'; chart: ChartSpec; concurrency: number; sampleMemory: boolean; keepEvents: boolean }
+  | { cmd: 'sync'; chart: ChartSpec; concurrency: number; sampleMemory: boolean; keepEvents: boolean; dryRunConcurrency?: number }
   | { cmd: 'raw'; ns: string; n: number; concurrency: number; client: RawClient; sampleMemory: boolean };
 
 /** One engine event as the subject saw it; `t` is its arrival (wall ms, sub-ms resolution). */

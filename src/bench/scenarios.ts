@@ -23,6 +23,8 @@ export interface BenchContext {
   progress: (m: string) => void;
   /** The API server's pid when known (own cluster, or BENCH_APISERVER_PID): its CPU time per object in (c). */
   apiserverPid?: number;
+  /** (c) also runs the engine with its dry runs at 1 x concurrency (BENCH_BULK_AB=1). */
+  bulkDryRunAb?: boolean;
 }
 
 export function namespaceName(prefix: string): string {
@@ -191,6 +193,9 @@ export interface HookWavesResult {
   watchInterruptions: number;
 }
 
+/** (b) target (issue 15): total <= 1.05 x floor + 0.5 s. */
+export const HOOK_TARGET = { factor: 1.05, plusMs: 500 };
+
 export async function hookWaves(ctx: BenchContext, shape: HookChartShape): Promise<HookWavesResult> {
   const ns = namespaceName('bench-hooks');
   await createNamespace(ctx.kc, ns);
@@ -232,7 +237,7 @@ export async function hookWaves(ctx: BenchContext, shape: HookChartShape): Promi
       validationMs: (out.operationStartedMs ?? out.startMs) - out.startMs,
       jobRoundTripsMs: trips,
       floorMs,
-      targetMs: 1.1 * floorMs + 1000,
+      targetMs: HOOK_TARGET.factor * floorMs + HOOK_TARGET.plusMs,
       perWave,
       watchInterruptions: rec.interruptions,
     };
@@ -246,10 +251,12 @@ export async function hookWaves(ctx: BenchContext, shape: HookChartShape): Promi
 // ---- (c) + (d) bulk apply throughput and memory --------------------------------------------------
 
 export type BulkMode = 'raw' | 'engine' | 'pooled';
+/** `engine1x`: the engine with its dry runs at 1 x concurrency (as before issue 15), only with BENCH_BULK_AB=1. */
+type RunMode = BulkMode | 'engine1x';
 
 export interface BulkRun {
   /** raw: KubeClient.apply of the engine's client; engine: runSync; pooled: SSA over one reused connection. */
-  mode: BulkMode;
+  mode: RunMode;
   ns: string;
   objects: number;
   durationMs: number;
@@ -285,6 +292,8 @@ export interface BulkResult {
   cpuMsPerObject: Record<BulkMode, number>;
   /** Median CPU ms per object of the API server, per mode (when its pid is known). */
   apiserverCpuMsPerObject?: Record<BulkMode, number>;
+  /** BENCH_BULK_AB=1: the same engine with its dry runs at 1 x concurrency, in the same run. */
+  dryRunAb?: { concurrency: number; medianPerSec: number; ratio: number; validationMs: number; engineValidationMs: number };
   memory: {
     /** The engine run with the highest peak. */
     baselineRssMiB: number;
@@ -299,7 +308,7 @@ export interface BulkResult {
   };
 }
 
-async function bulkRun(ctx: BenchContext, mode: BulkMode, n: number, ns: string): Promise<BulkRun> {
+async function bulkRun(ctx: BenchContext, mode: RunMode, n: number, ns: string): Promise<BulkRun> {
   const subject = await Subject.start(ctx.kubeconfig);
   try {
     const client = mode === 'pooled' ? 'pooled' : 'engine';
@@ -309,12 +318,13 @@ async function bulkRun(ctx: BenchContext, mode: BulkMode, n: number, ns: string)
       const api1 = processCpuMs(ctx.apiserverPid);
       return api0 !== undefined && api1 !== undefined ? { apiserverCpuMsPerObject: (api1 - api0) / n } : {};
     };
-    if (mode !== 'engine') {
+    if (mode === 'raw' || mode === 'pooled') {
       const out = await subject.request<RawOutcome>({ cmd: 'raw', ns, n, concurrency: ctx.concurrency, client, sampleMemory: true });
       const durationMs = out.endMs - out.startMs;
       return { mode, ns, objects: n, durationMs, objectsPerSec: (n / durationMs) * 1000, memory: out.memory, cpuMsPerObject: out.cpuMs / n, ...apiserver(), subjectStartRssMiB: subject.startRssMiB };
     }
-    const out = await subject.request<SyncOutcome>({ cmd: 'sync', chart: { type: 'bulk', ns, n }, concurrency: ctx.concurrency, sampleMemory: true, keepEvents: false });
+    const dryRunConcurrency = mode === 'engine1x' ? { dryRunConcurrency: ctx.concurrency } : {};
+    const out = await subject.request<SyncOutcome>({ cmd: 'sync', chart: { type: 'bulk', ns, n }, concurrency: ctx.concurrency, sampleMemory: true, keepEvents: false, ...dryRunConcurrency });
     const api = apiserver();
     if (!out.ok) fail('(c)', out);
     if (out.applied !== n) throw new Error(`(c): the engine reported ${out.applied} objects applied, expected ${n}`);
@@ -339,7 +349,8 @@ async function bulkRun(ctx: BenchContext, mode: BulkMode, n: number, ns: string)
   }
 }
 
-const LABEL: Record<BulkMode, string> = {
+const LABEL: Record<RunMode, string> = {
+  engine1x: 'engine runSync, dry runs at 1 x concurrency',
   raw: "raw server-side apply (engine's KubeClient.apply)",
   engine: 'engine runSync',
   pooled: 'raw server-side apply over one reused connection',
@@ -359,7 +370,8 @@ export async function bulkApply(ctx: BenchContext, n: number, reps: number): Pro
   const namespaces: string[] = [];
   try {
     for (let rep = 0; rep < reps; rep++) {
-      const order: BulkMode[] = rep % 2 === 0 ? ['raw', 'engine', 'pooled'] : ['engine', 'raw', 'pooled'];
+      const ab = ctx.bulkDryRunAb ? (['engine1x'] as const) : [];
+      const order: RunMode[] = rep % 2 === 0 ? ['raw', 'engine', ...ab, 'pooled'] : [...ab, 'engine', 'raw', 'pooled'];
       for (const mode of order) {
         ctx.progress(`  rep ${rep + 1}/${reps}: ${LABEL[mode]} of ${n} ConfigMaps`);
         const ns = namespaceName(`bench-bulk-${mode}`);
@@ -379,7 +391,7 @@ export async function bulkApply(ctx: BenchContext, n: number, reps: number): Pro
   } finally {
     await cleanup(ctx, namespaces);
   }
-  const of = (m: BulkMode) => runs.filter((r) => r.mode === m);
+  const of = (m: RunMode) => runs.filter((r) => r.mode === m);
   const rawMedian = median(of('raw').map((r) => r.objectsPerSec));
   const engMedian = median(of('engine').map((r) => r.objectsPerSec));
   const engApply = median(of('engine').map((r) => r.applyPhaseObjectsPerSec!));
@@ -399,6 +411,17 @@ export async function bulkApply(ctx: BenchContext, n: number, reps: number): Pro
     applyPhaseRatio: engApply / rawMedian,
     engineVsPooledRatio: engMedian / pooledMedian,
     rawVsPooledRatio: rawMedian / pooledMedian,
+    ...(of('engine1x').length
+      ? {
+          dryRunAb: {
+            concurrency: ctx.concurrency,
+            medianPerSec: median(of('engine1x').map((r) => r.objectsPerSec)),
+            ratio: median(of('engine1x').map((r) => r.objectsPerSec)) / rawMedian,
+            validationMs: median(of('engine1x').map((r) => r.validationMs!)),
+            engineValidationMs: median(of('engine').map((r) => r.validationMs!)),
+          },
+        }
+      : {}),
     cpuMsPerObject: { raw: median(of('raw').map((r) => r.cpuMsPerObject)), engine: median(of('engine').map((r) => r.cpuMsPerObject)), pooled: median(of('pooled').map((r) => r.cpuMsPerObject)) },
     ...(runs.every((r) => r.apiserverCpuMsPerObject !== undefined)
       ? { apiserverCpuMsPerObject: { raw: median(of('raw').map((r) => r.apiserverCpuMsPerObject!)), engine: median(of('engine').map((r) => r.apiserverCpuMsPerObject!)), pooled: median(of('pooled').map((r) => r.apiserverCpuMsPerObject!)) } }

@@ -78,7 +78,7 @@ async function sync(client: KubeClient, c: Extract<Command, { cmd: 'sync' }>): P
   try {
     const plan = planSync(manifests);
     planMs = nowMs() - startMs;
-    await runSync(client, plan, { concurrency: c.concurrency, onEvent });
+    await runSync(client, plan, { concurrency: c.concurrency, onEvent, ...(c.dryRunConcurrency ? { dryRunConcurrency: c.dryRunConcurrency } : {}) });
   } catch (err) {
     ok = false;
     error = (err as Error).message;

@@ -14,6 +14,7 @@ import {
   DEFAULT_OPERATION_TIMEOUT_MS,
   DEFAULT_POLL_INTERVAL_MS,
   DEFAULT_RESYNC_INTERVAL_MS,
+  DRY_RUN_CONCURRENCY_FACTOR,
 } from './constants';
 import { EngineEvent, EngineEventBody, EnginePhase } from './events';
 import { withOwnership } from './ownership';
@@ -124,6 +125,7 @@ export class Operation implements WaitContext {
       hookTimeoutMs: opts.hookTimeoutMs ?? DEFAULT_HOOK_TIMEOUT_MS,
       hookDeadlineGraceMs: opts.hookDeadlineGraceMs ?? DEFAULT_HOOK_DEADLINE_GRACE_MS,
       concurrency: Math.max(1, opts.concurrency ?? DEFAULT_CONCURRENCY),
+      dryRunConcurrency: Math.max(1, opts.dryRunConcurrency ?? Math.max(1, opts.concurrency ?? DEFAULT_CONCURRENCY) * DRY_RUN_CONCURRENCY_FACTOR),
       pollIntervalMs: opts.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS,
       resyncIntervalMs: opts.resyncIntervalMs ?? DEFAULT_RESYNC_INTERVAL_MS,
       logTailLines: opts.logTailLines ?? DEFAULT_LOG_TAIL_LINES,

@@ -20,6 +20,8 @@ export interface EngineOptions {
   hookDeadlineGraceMs?: number;
   /** Objects applied/deleted in parallel within a wave. Default 16. */
   concurrency?: number;
+  /** Server dry runs in parallel during validation (nothing is written yet). Default 4 × `concurrency`. */
+  dryRunConcurrency?: number;
   /** Re-read interval of awaited objects while a watch is broken. Default 1 s. */
   pollIntervalMs?: number;
   /** Safety re-read of awaited objects while their watch is healthy. Default 15 s. */

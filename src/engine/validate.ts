@@ -10,7 +10,6 @@
 import { KubeObject, PlanTask, describe, formatKey, groupOf, keyOf, writeOptionsOf } from '../model';
 import { isNotFound } from './client';
 import { mapLimit } from './concurrency';
-import { DRY_RUN_CONCURRENCY_FACTOR } from './constants';
 import { ClusterValidationError, ValidationProblem } from './errors';
 import { Operation } from './operation';
 import { deletesBeforeCreation } from './policy';
@@ -111,7 +110,7 @@ export async function validateTasks(op: Operation, tasks: PlanTask[], opts: { dr
       const ns = op.prepared.get(t)?.metadata.namespace;
       return info.served && !(ns && planNamespaces.has(ns) && info.namespaced);
     });
-    await mapLimit(candidates, op.o.concurrency * DRY_RUN_CONCURRENCY_FACTOR, async (task) => {
+    await mapLimit(candidates, op.o.dryRunConcurrency, async (task) => {
       const obj = op.prepared.get(task)!;
       const { body, create } = dryRunBody(task, obj);
       try {

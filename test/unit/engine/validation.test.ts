@@ -99,5 +99,9 @@ test('the server dry runs go out DRY_RUN_CONCURRENCY_FACTOR times as many at onc
   await runSync(fake, planSync(objects, { defaultNamespace: NS }), { ...fast, concurrency: 4 });
   expect(DRY_RUN_CONCURRENCY_FACTOR).toBeGreaterThan(1);
   expect(peak).toEqual({ dryRun: 4 * DRY_RUN_CONCURRENCY_FACTOR, write: 4 });
+  // dryRunConcurrency sets it.
+  peak.dryRun = peak.write = 0;
+  await runSync(fake, planSync(objects, { defaultNamespace: NS }), { ...fast, concurrency: 4, dryRunConcurrency: 2 });
+  expect(peak).toEqual({ dryRun: 2, write: 4 });
   fake.dispose();
 });
