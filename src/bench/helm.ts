@@ -111,15 +111,11 @@ async function verify(ctx: BenchContext, tool: Tool, ns: string, s: HelmCompareS
   return max;
 }
 
-/** startedAt → finishedAt of `sync-hooks sync -o json`'s output. */
-function operationDuration(stdout: string): number | undefined {
-  try {
-    const r = JSON.parse(stdout);
-    const ms = Date.parse(r.finishedAt) - Date.parse(r.startedAt);
-    return Number.isFinite(ms) ? ms : undefined;
-  } catch {
-    return undefined;
-  }
+/** startedAt → finishedAt of `sync-hooks sync -o json`'s output; throws if the sync pruned anything (same objects every time). */
+function operationDuration(stdout: string, what: string): number {
+  const r = JSON.parse(stdout);
+  if (r.pruned?.length) throw new Error(`${what}: sync-hooks pruned ${r.pruned.length} object(s) (${r.pruned.slice(0, 3).join(', ')}): not the same chart as Helm's`);
+  return Date.parse(r.finishedAt) - Date.parse(r.startedAt);
 }
 
 export interface HelmCompareOptions {
@@ -162,12 +158,13 @@ export async function helmComparison(ctx: BenchContext, o: HelmCompareOptions): 
             const file = path.join(dir, 'manifests.yaml');
             writeManifests(file, objects);
             cmd = process.execPath;
-            args = [cli, 'sync', '-f', file, '--name', RELEASE, '--namespace', ns.ours, '--kubeconfig', ctx.kubeconfig, '--timeout', '5m', '-o', 'json'];
+                        // The inventory lives in the app's namespace, as Helm's release records do: each repetition is a first install.
+            args = [cli, 'sync', '-f', file, '--name', RELEASE, '--namespace', ns.ours, '--inventory-namespace', ns.ours, '--kubeconfig', ctx.kubeconfig, '--timeout', '5m', '-o', 'json'];
           }
           const startedAt = Date.now();
           const { ms: wallMs, stdout } = await timed(cmd, args, env, log);
           const maxHooksInFlight = await verify(ctx, tool, ns[tool], o.shape, revision, startedAt);
-          const operationMs = tool === 'ours' ? operationDuration(stdout) : undefined;
+          const operationMs = tool === 'ours' ? operationDuration(stdout, `sync-hooks ${step} in ${ns.ours}`) : undefined;
           runs.push({ tool, step, rep, wallMs, ...(operationMs !== undefined ? { operationMs } : {}), maxHooksInFlight });
           const of = operationMs !== undefined ? ` (engine operation ${(operationMs / 1000).toFixed(2)} s)` : '';
           ctx.progress(`  (h) rep ${rep + 1}/${o.reps} ${tool === 'helm' ? `helm ${step} --wait` : 'sync-hooks sync'} (${step}): ${(wallMs / 1000).toFixed(2)} s${of}, at most ${maxHooksInFlight} hook(s) at once`);
