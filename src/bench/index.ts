@@ -5,12 +5,13 @@
  * table and JSON on stdout (progress on stderr) and stops the cluster. (e) measures the CLI's
  * start-up against kubectl (startup.ts) and states (d) as the memory targets of issue 15.
  *
- * Environment: BENCH_ONLY=a,b,c,e,h (subset), BENCH_STARTUP_RUNS (default 7), BENCH_KUBECTL, BENCH_WAVE_RUNS (default 2), BENCH_BULK_REPS
+ * Environment: BENCH_ONLY=a,b,c,e,h,r (subset), BENCH_STARTUP_RUNS (default 7), BENCH_KUBECTL, BENCH_WAVE_RUNS (default 2), BENCH_BULK_REPS
  * (default 2), BENCH_BULK_OBJECTS (default 2000), BENCH_CONCURRENCY (default: the engine's 16),
  * BENCH_JSON=<file> (also write the JSON there), BENCH_KUBECONFIG=<file> (use an existing cluster).
  * Opt-in part (f), scale (BENCH_ONLY=f): BENCH_SCALE_OBJECTS (default 1000,10000).
  * BENCH_APISERVER_PID: the API server of BENCH_KUBECONFIG, for its CPU time per object in (c).
  * BENCH_BULK_AB=1: (c) also runs the engine with its dry runs at 1 x concurrency (A/B in the same run).
+ * (r) the cost of the operation record (record.ts): BENCH_RECORD_REPS (default 3), BENCH_RECORD_OBJECTS (default 300).
  */
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -22,6 +23,7 @@ import { HelmCompareResult, helmComparison, helmFigures } from './helm';
 import { loadKubeConfig } from './rest';
 import { BenchReport, figures, renderTable, targets } from './report';
 import { ScaleResult, scale } from './scale';
+import { recordCost, RecordCostResult, renderRecordCost } from './record';
 import { BenchContext, BulkResult, HookWavesResult, WaveOverheadResult, bulkApply, hookWaves, waveOverhead } from './scenarios';
 import { cliStartup, StartupResult, startupFigures } from './startup';
 
@@ -49,7 +51,7 @@ function intEnv(name: string, dflt: number, value?: string): number {
 
 async function main(): Promise<number> {
   const t0 = Date.now();
-  const only = new Set((process.env.BENCH_ONLY ?? 'a,b,c,e,h').split(',').map((s) => s.trim()));
+  const only = new Set((process.env.BENCH_ONLY ?? 'a,b,c,e,h,r').split(',').map((s) => s.trim()));
   const concurrency = intEnv('BENCH_CONCURRENCY', DEFAULT_CONCURRENCY);
   let cluster: ClusterState | undefined;
   let stopping: Promise<void> | undefined;
@@ -120,11 +122,17 @@ async function main(): Promise<number> {
       progress(`(e) CLI start-up: sync of 1 object vs kubectl apply --server-side, plan, --help, --version (${runs} alternating runs)`);
       e = await cliStartup(ctx, runs);
     }
+    let r: RecordCostResult | undefined;
+    if (only.has('r')) {
+      mark('r');
+      progress('(r) the operation record\'s cost: the same chart synced and torn down with and without it');
+      r = await recordCost(ctx, intEnv('BENCH_RECORD_REPS', 3), intEnv('BENCH_RECORD_OBJECTS', 300));
+    }
     mark('end');
     ctx.client.close?.();
 
     const figs = [...figures(a, b, c, f), ...(h ? helmFigures(h) : []), ...startupFigures(e, c)];
-    const report: BenchReport = {
+    const report: BenchReport & { record?: RecordCostResult } = {
       startedAt: new Date(t0).toISOString(),
       revision: revision(),
       durationMs: Date.now() - t0,
@@ -135,6 +143,7 @@ async function main(): Promise<number> {
       ...(a ? { waves: a } : {}),
       ...(b ? { hooks: b } : {}),
       ...(c ? { bulk: c } : {}),
+      ...(r ? { record: r } : {}),
       ...(f ? { scale: f } : {}),
       ...(h ? { helm: h } : {}),
       ...(e ? { startup: e } : {}),
@@ -144,7 +153,7 @@ async function main(): Promise<number> {
     await stop();
     report.durationMs = Date.now() - t0;
     const json = JSON.stringify(report, (_k, v) => (typeof v === 'number' && !Number.isInteger(v) ? Math.round(v * 100) / 100 : v), 2);
-    process.stdout.write(`${renderTable(report)}\n\nJSON:\n${json}\n`);
+    process.stdout.write(`${renderTable(report)}${r ? `\n\n${renderRecordCost(r)}` : ''}\n\nJSON:\n${json}\n`);
     if (process.env.BENCH_JSON) fs.writeFileSync(process.env.BENCH_JSON, `${json}\n`);
     return 0;
   } catch (err) {
