@@ -238,7 +238,7 @@ test('preview shows the plans for up and destroy; bad input fails preview with e
   try {
     const lines: string[] = [];
     const preview = await t.stack.preview({ onOutput: (l) => lines.push(l) });
-    expect(preview.changeSummary.create).toBe(2);
+    expect(preview.changeSummary.create).toBe(3); // the stack, the chart's companion, the chart
     const out = lines.join('');
     expect(out).toContain('plan for pulumi up');
     expect(out).toMatch(/PreSync\s+0\s+apply\s+Job\s+\S+\/migrate/);
