@@ -36,8 +36,11 @@ test('SIGINT to pulumi up terminates the running hook, runs SyncFail and ends th
     const sigint = Date.now();
     run.child.kill('SIGINT');
     const exit = await run.exited;
-    const alertDone = await eventually('SyncFail hook completed', async () => rec.completed('alert', ns));
-    const migrateGone = await eventually('PreSync hook deleted', async () => rec.deleted('Job', 'migrate', ns));
+    // Compared with the wall-clock moment of the SIGINT: receive times (Recorder.first), not write order.
+    const alertDone = await eventually('SyncFail hook completed', async () =>
+      rec.first((e) => e.kind === 'Job' && e.jobState === 'Complete' && e.name.startsWith('alert') && e.namespace === ns),
+    );
+    const migrateGone = await eventually('PreSync hook deleted', async () => rec.first((e) => e.type === 'DELETED' && e.kind === 'Job' && e.name === 'migrate' && e.namespace === ns));
     expect(exit.code).not.toBe(0);
     expect(migrateGone).toBeGreaterThanOrEqual(sigint);
     expect(alertDone).toBeGreaterThan(sigint);
