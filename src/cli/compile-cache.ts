@@ -1,5 +1,5 @@
 /**
- * Node's module compile cache for the `sync-hooks` command (bin/sync-hooks.js enables it before
+ * Node's module compile cache for the `sync-hooks` command and the provider plugin (their bin scripts enable it before
  * loading anything else): V8 keeps the compiled code of every module it loads in a directory under
  * the user's cache, so later runs skip parsing and compiling (start-up roughly halves). Node keys
  * the entries by its own version and each file's content, so upgrades never use stale code. It is
