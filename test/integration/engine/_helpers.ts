@@ -8,7 +8,7 @@ import { KubeObject } from '../../../src/model';
 import { POD_EXIT_CODE_ANNOTATION, POD_FAIL_LABEL, POD_FAIL_MESSAGE_ANNOTATION, POD_RUN_DURATION_ANNOTATION } from '../../../src/localcluster';
 
 export { kubeconfigPath as kubeconfig, uniqueName as uniqueNamespace } from '../helpers/kube';
-import { kubeconfigPath as kubeconfig } from '../helpers/kube';
+import { kubeconfigPath as kubeconfig, uniqueName as uniqueNamespaceOf } from '../helpers/kube';
 
 export function client(): KubeClient {
   return createKubeClient(kubeconfig());
@@ -20,6 +20,27 @@ export async function withNamespace(c: KubeClient, name: string): Promise<() => 
   return async () => {
     await c.delete({ apiVersion: 'v1', kind: 'Namespace', name }, { propagationPolicy: 'Background' }).catch(() => undefined);
   };
+}
+
+/**
+ * Registers jest hooks for a test file: one client for the file (closed after it), and a fresh
+ * namespace `<prefix>-<random>` per test, deleted after it. `use` receives both before each test.
+ */
+export function namespacePerTest(prefix: string, use: (c: KubeClient, ns: string) => void): void {
+  let c: KubeClient;
+  let cleanup: () => Promise<void> = async () => undefined;
+  beforeAll(() => {
+    c = client();
+  });
+  afterAll(() => c.close?.());
+  beforeEach(async () => {
+    const ns = uniqueNamespaceOf(prefix);
+    cleanup = await withNamespace(c, ns);
+    use(c, ns);
+  });
+  afterEach(async () => {
+    await cleanup();
+  });
 }
 
 export interface HookJobOpts {

@@ -8,22 +8,13 @@ import { KubeClient, SyncFailedError, runSync } from '../../../src/engine';
 import { HOOK_FINALIZER } from '../../../src/model';
 import { planSync } from '../../../src/plan';
 import { k8s, kubeConfig } from '../helpers/kube';
-import { Timeline, client, clusterOpts, configMap, eventually, hookJob, ref, uniqueNamespace, withNamespace } from './_helpers';
+import { clusterOpts, configMap, eventually, hookJob, namespacePerTest, ref, Timeline } from './_helpers';
 
 let c: KubeClient;
 let ns: string;
-let cleanup: () => Promise<void>;
-
-beforeAll(() => {
-  c = client();
-});
-afterAll(() => c.close?.());
-beforeEach(async () => {
-  ns = uniqueNamespace('engine-deadline');
-  cleanup = await withNamespace(c, ns);
-});
-afterEach(async () => {
-  await cleanup();
+namespacePerTest('engine-deadline', (client, namespace) => {
+  c = client;
+  ns = namespace;
 });
 
 interface JobEvent {

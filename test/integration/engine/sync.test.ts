@@ -17,22 +17,13 @@ import {
 } from '../../../src/engine';
 import { HOOK_FINALIZER, KubeObject } from '../../../src/model';
 import { planSync } from '../../../src/plan';
-import { Timeline, client, clusterOpts, configMap, deployment, envOf, eventually, hookJob, ref, seconds, uniqueNamespace, withNamespace } from './_helpers';
+import { clusterOpts, configMap, deployment, envOf, eventually, hookJob, namespacePerTest, ref, seconds, Timeline } from './_helpers';
 
 let c: KubeClient;
 let ns: string;
-let cleanup: () => Promise<void>;
-
-beforeAll(() => {
-  c = client();
-});
-afterAll(() => c.close?.());
-beforeEach(async () => {
-  ns = uniqueNamespace('engine-sync');
-  cleanup = await withNamespace(c, ns);
-});
-afterEach(async () => {
-  await cleanup();
+namespacePerTest('engine-sync', (client, namespace) => {
+  c = client;
+  ns = namespace;
 });
 
 const plan = (objs: KubeObject[], previous?: KubeObject[]) => planSync(objs, { defaultNamespace: ns, ...(previous ? { previous } : {}) });

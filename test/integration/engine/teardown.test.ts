@@ -2,22 +2,13 @@
 import { KubeClient, TeardownFailedError, runSync, runTeardown } from '../../../src/engine';
 import { KubeObject } from '../../../src/model';
 import { planSync, planTeardown } from '../../../src/plan';
-import { Timeline, client, clusterOpts, configMap, deployment, hookJob, ref, seconds, uniqueNamespace, withNamespace } from './_helpers';
+import { clusterOpts, configMap, deployment, hookJob, namespacePerTest, ref, seconds, Timeline } from './_helpers';
 
 let c: KubeClient;
 let ns: string;
-let cleanup: () => Promise<void>;
-
-beforeAll(() => {
-  c = client();
-});
-afterAll(() => c.close?.());
-beforeEach(async () => {
-  ns = uniqueNamespace('engine-teardown');
-  cleanup = await withNamespace(c, ns);
-});
-afterEach(async () => {
-  await cleanup();
+namespacePerTest('engine-teardown', (client, namespace) => {
+  c = client;
+  ns = namespace;
 });
 
 function app(o: { failBackup?: boolean } = {}): KubeObject[] {

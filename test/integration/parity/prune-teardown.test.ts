@@ -6,24 +6,15 @@
 import { KubeClient, runSync, runTeardown } from '../../../src/engine';
 import { KubeObject } from '../../../src/model';
 import { planSync, planTeardown } from '../../../src/plan';
-import { client, clusterOpts, configMap, deployment, ref, uniqueNamespace, withNamespace } from '../engine/_helpers';
+import { clusterOpts, configMap, deployment, namespacePerTest, ref, uniqueNamespace } from '../engine/_helpers';
 import { eventually } from '../helpers/kube';
 import { Recorder } from '../helpers/recorder';
 
 let c: KubeClient;
 let ns: string;
-let cleanup: () => Promise<void>;
-
-beforeAll(() => {
-  c = client();
-});
-afterAll(() => c.close?.());
-beforeEach(async () => {
-  ns = uniqueNamespace('parity');
-  cleanup = await withNamespace(c, ns);
-});
-afterEach(async () => {
-  await cleanup();
+namespacePerTest('parity', (client, namespace) => {
+  c = client;
+  ns = namespace;
 });
 
 const keep = (o: KubeObject): KubeObject => ({
