@@ -110,18 +110,7 @@ describe('kill -9 of the first `pulumi up`', () => {
       const cm = await c.get(recordRef(ns));
       return cm && parseRecord(cm, ns).hooks.find((h) => h.name === 'pre' && h.uid)?.uid;
     });
-    // The pulumi CLI this process started, and everything under it (the dynamic provider).
-    const procs = descendants(process.pid).filter((p) => /pulumi/.test(p.args));
-    const cli = procs.find((p) => /(^|\/)pulumi up\b/.test(p.args));
-    expect(cli).toBeDefined();
-    const victims = [cli!, ...descendants(cli!.pid)];
-    for (const v of victims) {
-      try {
-        process.kill(v.pid, 'SIGKILL');
-      } catch {
-        // already gone
-      }
-    }
+    killPulumi('up');
     expect(await up).not.toBe('finished');
     const live = await c.get(preRef);
     expect(live?.metadata.uid).toBe(uid);
