@@ -1,6 +1,6 @@
 /**
- * The real `KubeClient`: REST over undici, authenticated and connected by kube-connection.ts
- * (undici alone for the common kubeconfigs, client-node's KubeConfig for the others), watches by
+ * The real `KubeClient`: REST through kube-connection.ts (Node's https for the common
+ * kubeconfigs, client-node's KubeConfig and its undici for the others), watches by
  * rest/watch-stream.ts.
  *
  * Object requests are plain REST calls authenticated by client-node, not `KubernetesObjectApi`:
@@ -31,8 +31,9 @@ import {
 import { AmbiguousCreateError, KubeAuthError, RequestAbout } from './rest/errors';
 import { RetryPolicy } from './rest/policy';
 import { HttpResponse, RecoverResult, RequestStats, RestRequest, RestTransport, RetryEvent, SendInit } from './rest/transport';
-import { KubeConnection, loadUndici, openConnection } from './kube-connection';
+import { KubeConnection, openConnection } from './kube-connection';
 import { watchStream } from './rest/watch-stream';
+import { builtinResource } from './builtin-resources';
 
 /** How long a pod log read may take before it counts as "logs unavailable". */
 const LOG_TIMEOUT_MS = 5_000;
@@ -93,15 +94,8 @@ class RestKubeClient implements KubeClient {
   // ---- HTTP -------------------------------------------------------------------------------
 
   /** One HTTP exchange, authenticated by the connection; retries and errors are the transport's. */
-  private async send(url: URL, init: SendInit): Promise<HttpResponse> {
-    const auth = await this.conn.authenticate(url, init.method); // per request: tokens may rotate (exec plugins)
-    return loadUndici().fetch(url, {
-      method: init.method,
-      headers: { ...auth.headers, ...init.headers },
-      body: init.body,
-      dispatcher: auth.dispatcher,
-      signal: AbortSignal.timeout(init.timeoutMs),
-    });
+  private send(url: URL, init: SendInit): Promise<HttpResponse> {
+    return this.conn.send(url, init);
   }
 
   private request(method: string, path: string, about: RequestAbout, opts: Omit<RestRequest, 'method' | 'path' | 'about'> = {}): Promise<any> {
@@ -126,6 +120,8 @@ class RestKubeClient implements KubeClient {
   }
 
   private async resource(apiVersion: string, kind: string): Promise<ApiResource | undefined> {
+    const builtin = builtinResource(apiVersion, kind);
+    if (builtin) return builtin;
     const cached = (await this.resources(apiVersion, false))?.find((r) => r.kind === kind);
     if (cached) return cached;
     // A miss may be a CRD established since the last look: ask again.
@@ -307,9 +303,8 @@ class RestKubeClient implements KubeClient {
       const path = await this.collectionPath(q.apiVersion, q.kind, q.namespace, true);
       const url = new URL(this.server + path);
       for (const [k, v] of Object.entries({ labelSelector: q.labelSelector, fieldSelector: q.fieldSelector, allowWatchBookmarks: 'false' })) if (v !== undefined) url.searchParams.set(k, v);
-      const auth = await this.conn.authenticate(url, 'GET');
       controller = await watchStream(
-        { url, headers: auth.headers, dispatcher: auth.dispatcher, fetch: loadUndici().fetch },
+        { url, open: (u, signal) => this.conn.stream(u, signal) },
         (type: string, obj: any) => {
           if (stopped) return;
           if (type === 'ERROR') return close(new KubeApiError(obj?.code ?? 500, obj?.reason ?? 'WatchError', obj?.message ?? 'watch error'));

@@ -1,16 +1,19 @@
 /**
- * How the real client reaches the API server: the server, the context's namespace, and per
- * request the authentication headers and the connection pool (an undici dispatcher).
+ * How the real client reaches the API server: the server, the context's namespace, and the HTTP
+ * exchanges themselves, authenticated and on the connection's pool.
  *
- * For the common kubeconfigs (kubeconfig-direct.ts) this needs only undici; for the others
- * (exec plugins, auth providers, proxies, the default KUBECONFIG/~/.kube/config/in-cluster
- * loading) it is @kubernetes/client-node's KubeConfig, as before. client-node is ESM-only and
- * heavy (about 0.5 s of CPU to load), so it is required only in that case.
+ * For the common kubeconfigs (kubeconfig-direct.ts) this is Node's own `https` (rest/node-https.ts):
+ * no HTTP library is loaded. For the others (exec plugins, auth providers, proxies, the default
+ * KUBECONFIG/~/.kube/config/in-cluster loading) it is @kubernetes/client-node's KubeConfig and
+ * its undici, as before. client-node is ESM-only and heavy (about 0.5 s of CPU to load), so it is
+ * required only in that case.
  */
 import * as fs from 'node:fs';
 import { createRequire } from 'node:module';
 import { directConfig, DirectConfig, Source } from './kubeconfig-direct';
 import { loadKubeConfig, parseKubeconfig } from './kubeconfig';
+import { HttpsPool, StreamResponse, TlsOptions } from './rest/node-https';
+import type { HttpResponse, SendInit } from './rest/transport';
 
 export interface Authenticated {
   headers: Record<string, string>;
@@ -23,10 +26,14 @@ export interface KubeConnection {
   readonly defaultNamespace: string;
   /** The kubeconfig user entry's name, for messages. */
   readonly user: string;
-  /** Which loader serves it: `direct` (undici only) or `client-node`. */
+  /** Which loader serves it: `direct` (Node's https) or `client-node` (its undici). */
   readonly via: 'direct' | 'client-node';
   /** Headers and dispatcher for one request (per request: exec/OIDC tokens may rotate). */
   authenticate(url: URL, method: string): Promise<Authenticated>;
+  /** One HTTP exchange, authenticated: resolves on any status, throws on network errors. */
+  send(url: URL, init: SendInit): Promise<HttpResponse>;
+  /** A streamed, authenticated GET (a watch); aborting `signal` ends it. */
+  stream(url: URL, signal: AbortSignal): Promise<StreamResponse>;
   close(): void;
 }
 
@@ -45,8 +52,7 @@ class DirectConnection implements KubeConnection {
   readonly server: string;
   readonly defaultNamespace: string;
   readonly user: string;
-  private dispatcher: any;
-  private created = false;
+  private pool: HttpsPool | undefined;
 
   constructor(private readonly cfg: DirectConfig) {
     this.server = cfg.server;
@@ -54,10 +60,10 @@ class DirectConnection implements KubeConnection {
     this.user = cfg.user;
   }
 
-  async authenticate(): Promise<Authenticated> {
-    if (!this.created) {
-      // Files are read at the first request, as client-node does (a missing file fails that request).
-      const tls: Record<string, unknown> = {};
+  /** The pool, made at the first request: files are read then, as client-node does (a missing file fails that request). */
+  private https(): HttpsPool {
+    if (!this.pool) {
+      const tls: TlsOptions = {};
       const ca = read(this.cfg.ca);
       const cert = read(this.cfg.cert);
       const key = read(this.cfg.key);
@@ -66,17 +72,39 @@ class DirectConnection implements KubeConnection {
       if (key) tls.key = key;
       if (this.cfg.rejectUnauthorized === false) tls.rejectUnauthorized = false;
       if (this.cfg.servername) tls.servername = this.cfg.servername;
-      // As client-node: keep-alive probes after 30 s (client-go's), no dispatcher without TLS options.
-      if (Object.keys(tls).length) this.dispatcher = new (loadUndici().Agent)({ connect: { ...tls, keepAlive: true, keepAliveInitialDelay: 30_000 } });
-      this.created = true;
+      this.pool = new HttpsPool(tls);
     }
-    return { headers: this.cfg.authorization ? { Authorization: this.cfg.authorization } : {}, dispatcher: this.dispatcher };
+    return this.pool;
+  }
+
+  /** The TLS options of its connections (what client-node would give its agent). */
+  tlsOptions(): TlsOptions {
+    return this.https().tlsOptions;
+  }
+
+  private headers(): Record<string, string> {
+    return this.cfg.authorization ? { Authorization: this.cfg.authorization } : {};
+  }
+
+  async authenticate(): Promise<Authenticated> {
+    this.https();
+    return { headers: this.headers(), dispatcher: undefined };
+  }
+
+  send(url: URL, init: SendInit): Promise<HttpResponse> {
+    const pool = this.https();
+    return pool.send(url, { ...this.headers(), ...init.headers }, init);
+  }
+
+  stream(url: URL, signal: AbortSignal): Promise<StreamResponse> {
+    const pool = this.https();
+    return pool.stream(url, { ...this.headers(), Accept: 'application/json' }, signal);
   }
 
   close(): void {
-    const d = this.dispatcher;
-    this.dispatcher = undefined;
-    d?.close?.().catch?.(() => undefined);
+    const p = this.pool;
+    this.pool = undefined;
+    p?.close();
   }
 }
 
@@ -101,6 +129,23 @@ class ClientNodeConnection implements KubeConnection {
     await this.kc.applySecurityAuthentication(ctx);
     this.dispatcher ??= ctx.getDispatcher();
     return { headers: ctx.getHeaders(), dispatcher: this.dispatcher };
+  }
+
+  async send(url: URL, init: SendInit): Promise<HttpResponse> {
+    const auth = await this.authenticate(url, init.method); // per request: tokens may rotate (exec plugins)
+    return loadUndici().fetch(url, {
+      method: init.method,
+      headers: { ...auth.headers, ...init.headers },
+      body: init.body,
+      dispatcher: auth.dispatcher,
+      signal: AbortSignal.timeout(init.timeoutMs),
+    });
+  }
+
+  async stream(url: URL, signal: AbortSignal): Promise<StreamResponse> {
+    const auth = await this.authenticate(url, 'GET');
+    const res = await loadUndici().fetch(url, { method: 'GET', headers: auth.headers, dispatcher: auth.dispatcher, signal });
+    return { status: res.status, statusText: res.statusText, body: res.body };
   }
 
   close(): void {

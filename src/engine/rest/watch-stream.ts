@@ -1,5 +1,5 @@
 /**
- * One Kubernetes watch over fetch: `GET <path>?watch=true&...`, one JSON event per line. This is
+ * One Kubernetes watch: `GET <path>?watch=true&...`, one JSON event per line. This is
  * what client-node's `Watch` does (same timeouts: 30 s to connect, then 30 s without data), without
  * loading client-node: `done` is called once, with an error (a non-200 answer carries
  * `statusCode`) or without one when the server ends the stream.
@@ -11,9 +11,8 @@ export const WATCH_INACTIVITY_MS = 30_000;
 export interface WatchStreamInit {
   /** The full URL of the collection (query included, `watch=true` is added). */
   url: URL;
-  headers: Record<string, string>;
-  dispatcher: unknown;
-  fetch: (url: URL, init: Record<string, unknown>) => Promise<{ status: number; statusText?: string; body: ReadableStream<Uint8Array> | null }>;
+  /** Sends the authenticated GET; aborting `signal` ends the request and its body. */
+  open: (url: URL, signal: AbortSignal) => Promise<{ status: number; statusText?: string; body: AsyncIterable<Uint8Array> | null }>;
   timeoutMs?: number;
 }
 
@@ -45,14 +44,13 @@ export async function watchStream(init: WatchStreamInit, onEvent: (type: string,
     timer = undefined;
   };
   const timeoutError = () => new DOMException('The operation was aborted due to timeout', 'TimeoutError');
-  let reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
+  let reading = false;
   let finished = false;
   const finish = (err?: unknown) => {
     if (finished) return;
     finished = true;
     clearTimer();
     controller.abort();
-    reader?.cancel().catch(() => undefined);
     done(err && timedOut ? timeoutError() : err ?? undefined);
   };
   const resetTimer = () => {
@@ -60,7 +58,7 @@ export async function watchStream(init: WatchStreamInit, onEvent: (type: string,
     timer = setTimeout(() => {
       timedOut = true;
       controller.abort(timeoutError());
-      if (reader) finish(timeoutError()); // the body ends too; do not wait for it to say so
+      if (reading) finish(timeoutError()); // the body ends too; do not wait for it to say so
     }, timeoutMs);
     timer.unref();
   };
@@ -68,7 +66,7 @@ export async function watchStream(init: WatchStreamInit, onEvent: (type: string,
   url.searchParams.set('watch', 'true');
   try {
     resetTimer();
-    const response = await init.fetch(url, { method: 'GET', headers: init.headers, dispatcher: init.dispatcher, signal: controller.signal });
+    const response = await init.open(url, controller.signal);
     if (response.status !== 200 || !response.body) {
       const error = new Error(response.statusText || STATUS_CODES[response.status] || 'Internal Server Error') as Error & { statusCode?: number };
       error.statusCode = response.status;
@@ -89,15 +87,14 @@ export async function watchStream(init: WatchStreamInit, onEvent: (type: string,
         // as client-node: the callback's own failure does not end the watch
       }
     };
-    const body = response.body.getReader();
-    reader = body;
+    const body = response.body;
+    reading = true;
     void (async () => {
       try {
-        for (;;) {
-          const { done: end, value } = await body.read();
-          if (end) break;
+        for await (const chunk of body) {
+          if (finished) return;
           resetTimer();
-          lines.push(value, onLine);
+          lines.push(chunk, onLine);
           if (finished) return;
         }
         lines.end(onLine);

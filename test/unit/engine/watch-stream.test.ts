@@ -16,17 +16,17 @@ describe('LineSplitter', () => {
   });
 });
 
-/** A fetch answering with `status` and a body the test feeds. */
-function fakeFetch(status: number) {
+/** An `open` answering with `status` and a body the test feeds. */
+function fakeOpen(status: number) {
   let ctl!: ReadableStreamDefaultController<Uint8Array>;
   const body = new ReadableStream<Uint8Array>({ start: (c) => void (ctl = c) });
-  const calls: { url: URL; init: Record<string, unknown> }[] = [];
-  const fetch: WatchStreamInit['fetch'] = async (url, init) => {
-    calls.push({ url, init });
+  const calls: { url: URL; signal: AbortSignal }[] = [];
+  const open: WatchStreamInit['open'] = async (url, signal) => {
+    calls.push({ url, signal });
     return { status, body };
   };
   const send = (text: string) => ctl.enqueue(new TextEncoder().encode(text));
-  return { fetch, calls, send, end: () => ctl.close() };
+  return { open, calls, send, end: () => ctl.close() };
 }
 
 const until = async (check: () => boolean) => {
@@ -36,14 +36,13 @@ const until = async (check: () => boolean) => {
 
 describe('watchStream', () => {
   test('events in order, a non-JSON line skipped, done once without error when the server ends the stream', async () => {
-    const f = fakeFetch(200);
+    const f = fakeOpen(200);
     const events: string[] = [];
     const done: unknown[] = [];
     const url = new URL('https://h:1/api/v1/namespaces/ns/configmaps?labelSelector=a%3Db');
-    await watchStream({ url, headers: { Authorization: 'Bearer t' }, dispatcher: 'D', fetch: f.fetch }, (t, o) => events.push(`${t} ${o.metadata.name}`), (e) => done.push(e));
+    await watchStream({ url, open: f.open }, (t, o) => events.push(`${t} ${o.metadata.name}`), (e) => done.push(e));
     expect(f.calls[0].url.searchParams.get('watch')).toBe('true');
     expect(f.calls[0].url.searchParams.get('labelSelector')).toBe('a=b');
-    expect(f.calls[0].init).toMatchObject({ method: 'GET', headers: { Authorization: 'Bearer t' }, dispatcher: 'D' });
     f.send('{"type":"ADDED","object":{"metadata":{"name":"one"}}}\nnot json\n{"type":"MODI');
     f.send('FIED","object":{"metadata":{"name":"two"}}}\n');
     await until(() => events.length === 2);
@@ -54,17 +53,17 @@ describe('watchStream', () => {
   });
 
   test('a non-200 answer: done with an error carrying statusCode', async () => {
-    const f = fakeFetch(403);
+    const f = fakeOpen(403);
     const done: any[] = [];
-    await watchStream({ url: new URL('https://h:1/x'), headers: {}, dispatcher: undefined, fetch: f.fetch }, () => undefined, (e) => done.push(e));
+    await watchStream({ url: new URL('https://h:1/x'), open: f.open }, () => undefined, (e) => done.push(e));
     expect(done).toHaveLength(1);
     expect(done[0]).toMatchObject({ statusCode: 403, message: 'Forbidden' });
   });
 
   test('no data for the inactivity timeout: done with a TimeoutError', async () => {
-    const f = fakeFetch(200);
+    const f = fakeOpen(200);
     const done: any[] = [];
-    await watchStream({ url: new URL('https://h:1/x'), headers: {}, dispatcher: undefined, fetch: f.fetch, timeoutMs: 30 }, () => undefined, (e) => done.push(e));
+    await watchStream({ url: new URL('https://h:1/x'), open: f.open, timeoutMs: 30 }, () => undefined, (e) => done.push(e));
     // The fake body does not react to the abort signal: the timer's abort is what ends it here.
     const t0 = Date.now();
     while (!done.length && Date.now() - t0 < 5000) await new Promise((r) => setTimeout(r, 10));
@@ -73,9 +72,9 @@ describe('watchStream', () => {
   });
 
   test('aborting the returned controller aborts the request (how KubeClient stops a watch)', async () => {
-    const f = fakeFetch(200);
-    const ctl = await watchStream({ url: new URL('https://h:1/x'), headers: {}, dispatcher: undefined, fetch: f.fetch }, () => undefined, () => undefined);
-    const signal = f.calls[0].init.signal as AbortSignal;
+    const f = fakeOpen(200);
+    const ctl = await watchStream({ url: new URL('https://h:1/x'), open: f.open }, () => undefined, () => undefined);
+    const signal = f.calls[0].signal;
     expect(signal.aborted).toBe(false);
     ctl.abort();
     expect(signal.aborted).toBe(true);
