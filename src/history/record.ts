@@ -4,8 +4,8 @@
  * fails the operation; it comes back as a warning (in the result's warnings and as an event).
  */
 import type { EngineEvent, EventListener, KubeClient, OperationKind } from '../engine';
-import { EndedOperation, historyEntry } from './entry';
-import { appendHistory, AppendOptions, describeHistory, removeHistory } from './store';
+import { EndedOperation, HistoryEntry, historyEntry } from './entry';
+import { appendHistory, AppendOptions, describeHistory, readHistory, removeHistory } from './store';
 
 export interface HistoryTarget extends AppendOptions {
   app: string;
@@ -16,7 +16,20 @@ export interface HistoryTarget extends AppendOptions {
 export class HistoryCollector {
   readonly events: EngineEvent[] = [];
   readonly startedAt = new Date();
+  /** The history as read while the operation ran (see `prefetch`). */
+  prior?: Promise<HistoryEntry[] | undefined>;
   constructor(private readonly inner?: EventListener) {}
+
+  /**
+   * Reads the application's history now, while the operation runs (the caller holds the app's
+   * lock, so nobody else writes it), instead of at the end: one round trip fewer after the last write.
+   */
+  prefetch(client: KubeClient, target: HistoryTarget): void {
+    if (target.limit === 0) return;
+    this.prior = readHistory(client, target.app, target.namespace ?? 'default');
+    this.prior.catch(() => undefined); // its failure is handled when it is used
+  }
+
   readonly onEvent: EventListener = (e) => {
     this.events.push(e);
     this.inner?.(e);
@@ -61,7 +74,7 @@ export async function recordHistory(
         revision,
         startedAt: collector.startedAt,
       });
-      await appendHistory(client, target.app, namespace, entry, target);
+      await appendHistory(client, target.app, namespace, entry, target, collector.prior);
     }
     return undefined;
   } catch (e) {

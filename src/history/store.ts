@@ -64,11 +64,21 @@ export interface AppendOptions {
   maxBytes?: number;
 }
 
-/** Adds `entry` as the newest, keeps `limit` entries within `maxBytes`, writes the Secret. */
-export async function appendHistory(client: KubeClient, app: string, namespace: string, entry: HistoryEntry, opts: AppendOptions = {}): Promise<HistoryEntry[]> {
+/**
+ * Adds `entry` as the newest, keeps `limit` entries within `maxBytes`, writes the Secret.
+ * `read`: the history as read earlier under the same lock (saves the read at the end of an operation).
+ */
+export async function appendHistory(
+  client: KubeClient,
+  app: string,
+  namespace: string,
+  entry: HistoryEntry,
+  opts: AppendOptions = {},
+  read?: Promise<HistoryEntry[] | undefined>,
+): Promise<HistoryEntry[]> {
   let prior: HistoryEntry[] = [];
   try {
-    prior = (await readHistory(client, app, namespace)) ?? [];
+    prior = (await (read ?? readHistory(client, app, namespace))) ?? [];
   } catch (e) {
     // A corrupt history is replaced (it only serves reading); another tool's Secret is not.
     if (!(e instanceof HistoryError) || /not written by sync-hooks/.test(e.message)) throw e;

@@ -71,6 +71,7 @@ async function syncWith(client: KubeClient, req: SyncRequest, recorder: Operatio
   const revision = recorder ? revisionOf(req.manifests, req.namespace, { prune }) : undefined;
   // With a record, the operation's history entry is written when it ends (best effort).
   const history = recorder && req.record ? new HistoryCollector(req.engine?.onEvent) : undefined;
+  history?.prefetch(client, historyTarget(req.record!));
   try {
     const engine = recorder ? { ...req.engine, recorder, revision, ...(history ? { onEvent: history.onEvent } : {}) } : req.engine;
     const result = await runSync(client, plan, engine);
