@@ -4,8 +4,7 @@
  */
 // The defining modules, not the engine's index: `plan` must not load the whole engine.
 import { ClusterValidationError } from '../engine/errors';
-import { LockHeldError, LockLostError } from '../engine/lock';
-import { RecordError } from '../engine/record';
+import { LockHeldError, LockLostError, RecordError } from '../engine/operation-errors';
 import { loadValidManifests, ManifestValidationError } from '../manifests';
 import { prepareManifests } from '../runner/prepare';
 import { KubeObject } from '../model';

@@ -9,6 +9,7 @@ import * as crypto from 'node:crypto';
 import * as os from 'node:os';
 import { ANNOTATION_LOCK_OPERATION_KIND, ANNOTATION_LOCK_TTL_MS, KubeObject } from '../model';
 import { KubeClient, ObjectRef, isConflict, isNotFound } from './client';
+import { LockHeldError } from './operation-errors';
 import { DEFAULT_RECORD_NAMESPACE, OperationKind } from './record';
 
 export const LOCK_NAME_PREFIX = 'sync-hooks-lock-';
@@ -20,49 +21,7 @@ export function lockRef(app: string, namespace = DEFAULT_RECORD_NAMESPACE): Obje
   return { apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', namespace, name: `${LOCK_NAME_PREFIX}${app}` };
 }
 
-/** Another operation of the application holds the lock. */
-export class LockHeldError extends Error {
-  override name = 'LockHeldError';
-  constructor(
-    readonly app: string,
-    readonly holder: string,
-    readonly operation: string,
-    readonly acquiredAt: string,
-    readonly expiresAt: string,
-    lease: string,
-  ) {
-    super(
-      `application "${app}" is locked by ${holder}, which started a ${operation} at ${acquiredAt} (${lease}); ` +
-        `nothing was done. Wait for it to finish; if that process is gone, the lock expires at ${expiresAt} and the next run takes it over`,
-    );
-  }
-}
-
-/**
- * The lock was taken over (or its Lease deleted) while this operation ran: it stopped at the next
- * safe point and wrote nothing more (no further wave, no SyncFail, no delete policy, no record
- * update), leaving the application to the new holder.
- */
-export class LockLostError extends Error {
-  override name = 'LockLostError';
-  constructor(
-    readonly app: string,
-    /** The new holder (`host:pid:random`), or undefined when the Lease was deleted. */
-    readonly holder: string | undefined,
-    /** What the new holder runs (`sync`, `teardown`), when known. */
-    readonly holderOperation: string | undefined,
-    readonly holderSince: string | undefined,
-    /** This operation: its kind and the step it stopped at. */
-    readonly operation: OperationKind,
-    readonly stoppedAt: string,
-    lease: string,
-  ) {
-    super(
-      `application "${app}": the lock was ${holder ? `taken over by ${holder}${holderOperation ? `, which started a ${holderOperation}` : ''}${holderSince ? ` at ${holderSince}` : ''}` : 'released by someone else (the Lease was deleted)'} ` +
-        `while this ${operation} ran (${lease}); the ${operation} stopped at ${stoppedAt} and wrote nothing more: no further wave, no SyncFail, its running hooks and the operation record are left to ${holder ? 'the new holder' : 'the next run'}`,
-    );
-  }
-}
+export { LockHeldError, LockLostError } from './operation-errors';
 
 /** Who took a lost lock over (undefined fields when the Lease is gone). */
 export interface LockTaker {

@@ -16,6 +16,7 @@ import { KubeClient, ObjectRef, refId } from './client';
 import { EnginePhase } from './events';
 import { OperationLock } from './lock';
 import { HookStatus } from './types';
+import { RecordError } from './operation-errors';
 
 export const RECORD_NAME_PREFIX = 'sync-hooks-op-';
 export const RECORD_DATA_KEY = 'record.json';
@@ -62,9 +63,7 @@ export interface OperationRecord {
   written: RecordedObject[];
 }
 
-export class RecordError extends Error {
-  override name = 'RecordError';
-}
+export { RecordError };
 
 export function recordName(app: string): string {
   return `${RECORD_NAME_PREFIX}${app}`;
