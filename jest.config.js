@@ -5,7 +5,7 @@ const tsJest = ['ts-jest', { tsconfig: 'tsconfig.json' }];
 const moduleNameMapper = {
   '^pulumi-sync-hooks$': '<rootDir>/src/index.ts',
   '^pulumi-sync-hooks/engine$': '<rootDir>/src/public/engine.ts',
-  '^pulumi-sync-hooks/(constructs|pulumi|interop|testing|cli)$': '<rootDir>/src/$1/index.ts',
+  '^pulumi-sync-hooks/(constructs|pulumi|interop|cli)$': '<rootDir>/src/$1/index.ts',
 };
 module.exports = {
   projects: [

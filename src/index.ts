@@ -8,7 +8,6 @@
  * - `pulumi-sync-hooks/pulumi`: `SyncedChart` and its types;
  * - `pulumi-sync-hooks/interop`: `HookPhases` / `HookedChart` around `@pulumi/kubernetes` resources;
  * - `pulumi-sync-hooks/engine`: the planner and sync engine, for programs that drive it directly;
- * - `pulumi-sync-hooks/testing`: `FakeKubeClient`, an in-memory cluster for unit tests;
  * - `pulumi-sync-hooks/cli`: the `sync-hooks` command line as a function.
  */
 export * from './constructs';

@@ -1,7 +1,7 @@
 /**
  * The one narrow seam between the engine and Kubernetes. Everything the engine does to a cluster
  * goes through `KubeClient`; `createKubeClient` (kube-client.ts) implements it with
- * `@kubernetes/client-node`, `FakeKubeClient` (src/testing/fake-client.ts) in memory for unit tests.
+ * `@kubernetes/client-node`, `FakeKubeClient` (test/support/fake-client.ts) in memory for unit tests.
  */
 import { KubeObject } from '../model';
 import type { RequestStats } from './rest/transport';

@@ -1,6 +1,6 @@
 /**
  * The sync engine: executes a SyncPlan / TeardownPlan against a cluster through one narrow
- * `KubeClient` interface (real: createKubeClient; in memory: FakeKubeClient from src/testing).
+ * `KubeClient` interface (real: createKubeClient; in memory: FakeKubeClient, in test/support).
  */
 export * from './client';
 export { createKubeClient } from './kube-client';

@@ -3,8 +3,8 @@
  *
  * Plan (pure): `planSync` / `planTeardown` turn Argo-annotated manifests into ordered steps.
  * Run: `runSync` / `runTeardown` execute a plan through a `KubeClient` (`createKubeClient` for a
- * real cluster; `FakeKubeClient` from `pulumi-sync-hooks/testing` in unit tests), reporting typed
- * events and throwing typed errors. `syncManifests` / `teardownManifests` add the inventory
+ * real cluster, or any implementation of the interface), reporting typed events and throwing
+ * typed errors. `syncManifests` / `teardownManifests` add the inventory
  * (what the last sync applied, for prune and teardown) on top.
  */
 export * from '../model';

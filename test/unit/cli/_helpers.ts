@@ -1,7 +1,7 @@
 /** Captured CLI output, stderr spying for `main`, fixture paths, and a fake cluster wired into the commands. */
 import * as path from 'node:path';
 import { EventEmitter } from 'node:events';
-import { FakeKubeClient } from '../../../src/testing';
+import { FakeKubeClient } from '../../support';
 import { EngineCmdDeps } from '../../../src/cli/engine-cmd';
 import { CliIO } from '../../../src/cli/report';
 import { parseArgs } from '../../../src/cli/args';

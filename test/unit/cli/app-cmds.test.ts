@@ -13,7 +13,7 @@ import { syncCommand } from '../../../src/cli/sync-cmd';
 import { timelineCommand } from '../../../src/cli/timeline-cmd';
 import { recordRef } from '../../../src/engine';
 import { historyRef } from '../../../src/history';
-import { failJob } from '../../../src/testing';
+import { failJob } from '../../support';
 import { args, Captured, fakeSetup, fixture, withStderr } from './_helpers';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'sync-hooks-appcmds-'));

@@ -1,4 +1,4 @@
-import { FakeKubeClient } from '../../../src/testing';
+import { FakeKubeClient } from '../../support';
 import { InventoryEntry } from '../../../src/runner';
 import {
   deleteInventory,

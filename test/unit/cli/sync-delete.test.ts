@@ -7,7 +7,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { deleteCommand } from '../../../src/cli/delete-cmd';
 import { syncCommand } from '../../../src/cli/sync-cmd';
-import { failJob, never } from '../../../src/testing';
+import { failJob, never } from '../../support';
 import { HOOK_FINALIZER, KubeObject } from '../../../src/model';
 import { inventoryRef, readInventory } from '../../../src/runner/inventory-store';
 import { lockRef } from '../../../src/engine';

@@ -4,7 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { deleteCommand } from '../../../src/cli/delete-cmd';
 import { syncCommand } from '../../../src/cli/sync-cmd';
-import { failJob } from '../../../src/testing';
+import { failJob } from '../../support';
 import { args, Captured, fakeSetup, fixture } from './_helpers';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'sync-hooks-timeline-'));

@@ -1,6 +1,6 @@
 /** Manifest builders, a fake cluster with a namespace, and an event recorder for engine tests. */
 import { EngineEvent } from '../../../src/engine';
-import { FakeKubeClient } from '../../../src/testing';
+import { FakeKubeClient } from '../../support';
 import { KubeObject } from '../../../src/model';
 
 export const NS = 'app';

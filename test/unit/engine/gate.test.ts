@@ -1,5 +1,5 @@
 import { ListQuery, WatchEventType, WatchHandle, runSync } from '../../../src/engine';
-import { FakeKubeClient, readyWorkload } from '../../../src/testing';
+import { FakeKubeClient, readyWorkload } from '../../support';
 import { KubeObject } from '../../../src/model';
 import { planSync } from '../../../src/plan';
 import { NS, configMap, deployment, fast, namespace } from './_helpers';

@@ -1,5 +1,5 @@
 import { EngineEvent, formatEvent, runSync, runTeardown } from '../../../src/engine';
-import { completeJob, FakeKubeClient, readyWorkload, Reaction } from '../../../src/testing';
+import { completeJob, FakeKubeClient, readyWorkload, Reaction } from '../../support';
 import { KubeObject } from '../../../src/model';
 import { planSync, planTeardown } from '../../../src/plan';
 import { configMap, deployment, fakeCluster, fast, job, NS, Recorder } from './_helpers';

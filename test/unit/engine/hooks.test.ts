@@ -1,6 +1,6 @@
 import { HOOK_FINALIZER, KubeObject } from '../../../src/model';
 import { FinalizerPatch, ObjectRef, generatedHookName, runSync } from '../../../src/engine';
-import { FakeKubeClient, completeJob, failJob } from '../../../src/testing';
+import { FakeKubeClient, completeJob, failJob } from '../../support';
 import { planSync } from '../../../src/plan';
 import { NS, Recorder, configMap, fakeCluster, fast, job, namespace } from './_helpers';
 

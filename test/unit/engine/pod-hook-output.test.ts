@@ -6,7 +6,7 @@
 import { runSync } from '../../../src/engine';
 import { KubeObject } from '../../../src/model';
 import { planSync } from '../../../src/plan';
-import { failPod } from '../../../src/testing';
+import { failPod } from '../../support';
 import { NS, Recorder, configMap, fakeCluster, fast } from './_helpers';
 
 const PLANTED = 'password=hunter2-planted';

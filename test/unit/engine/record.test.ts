@@ -4,7 +4,7 @@
  * plus a cancel so the dead run's promise settles.
  */
 import { APP_LABEL, decide, KubeClient, LockHeldError, LockLostError, lockRef, OperationLock, OperationRecord, parseRecord, recordRef, SyncFailedError, TeardownFailedError } from '../../../src/engine';
-import { completeJob, FakeKubeClient, never } from '../../../src/testing';
+import { completeJob, FakeKubeClient, never } from '../../support';
 import { HOOK_FINALIZER, KubeObject } from '../../../src/model';
 import { syncManifests, teardownManifests } from '../../../src/runner';
 import { NS, Recorder, configMap, fakeCluster, fast, job, rejection } from './_helpers';

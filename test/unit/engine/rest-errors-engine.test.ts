@@ -3,7 +3,7 @@
  * with: 401/403 while waiting surface at once; every hook carries its operation label.
  */
 import { KubeAuthError, ObjectRef, runSync } from '../../../src/engine';
-import { FakeKubeClient } from '../../../src/testing';
+import { FakeKubeClient } from '../../support';
 import { KubeObject, LABEL_OPERATION, operationLabelValue } from '../../../src/model';
 import { planSync } from '../../../src/plan';
 import { NS, configMap, fast, job, namespace } from './_helpers';

@@ -1,6 +1,6 @@
 /** Operation retry (issue 13 item 7): Argo CD's retry {limit, backoff}, SyncFail once after the last attempt. */
 import { SyncFailedError, retryDelayMs, runSync } from '../../../src/engine';
-import { Reaction, completeJob, failJob } from '../../../src/testing';
+import { Reaction, completeJob, failJob } from '../../support';
 import { planSync } from '../../../src/plan';
 import { NS, Recorder, configMap, fakeCluster, fast, job } from './_helpers';
 

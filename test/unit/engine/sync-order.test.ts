@@ -1,5 +1,5 @@
 import { formatEvent, runSync } from '../../../src/engine';
-import { completeJob, never, readyWorkload } from '../../../src/testing';
+import { completeJob, never, readyWorkload } from '../../support';
 import { planSync } from '../../../src/plan';
 import { NS, Recorder, configMap, deployment, fakeCluster, fast, job } from './_helpers';
 

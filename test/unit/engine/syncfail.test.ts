@@ -1,5 +1,5 @@
 import { SYNC_HOOKS_FAILED_OBJECT, SYNC_HOOKS_FAILED_PHASE, SYNC_HOOKS_FAILURE_MESSAGE, SyncCancelledError, SyncFailedError, SyncTimeoutError, runSync } from '../../../src/engine';
-import { FakeKubeClient, completeJob, degradeDeployment, failJob, never } from '../../../src/testing';
+import { FakeKubeClient, completeJob, degradeDeployment, failJob, never } from '../../support';
 import { HOOK_FINALIZER, KubeObject } from '../../../src/model';
 import { planSync } from '../../../src/plan';
 import { NS, Recorder, configMap, deployment, envOf, fakeCluster, fast, job } from './_helpers';

@@ -1,5 +1,5 @@
 import { TeardownFailedError, runTeardown } from '../../../src/engine';
-import { completeJob, failJob } from '../../../src/testing';
+import { completeJob, failJob } from '../../support';
 import { KubeObject } from '../../../src/model';
 import { planTeardown } from '../../../src/plan';
 import { NS, Recorder, configMap, deployment, fakeCluster, fast, job } from './_helpers';

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { EngineEvent, SYNC_HOOKS_FAILED_OBJECT, SYNC_HOOKS_FAILED_PHASE, SYNC_HOOKS_FAILURE_MESSAGE, createKubeClient, formatEvent, injectEnv, runSync, syncFailEnv } from '../../../src/engine';
-import { failPod } from '../../../src/testing';
+import { failPod } from '../../support';
 import { KubeObject } from '../../../src/model';
 import { planSync } from '../../../src/plan';
 import { NS, envOf, fakeCluster, fast, job } from './_helpers';

@@ -1,6 +1,6 @@
 import { ClusterValidationError, runSync, runTeardown } from '../../../src/engine';
 import { DRY_RUN_CONCURRENCY_FACTOR } from '../../../src/engine/constants';
-import { FakeKubeClient } from '../../../src/testing';
+import { FakeKubeClient } from '../../support';
 import { KubeObject } from '../../../src/model';
 import { planSync, planTeardown } from '../../../src/plan';
 import { NS, Recorder, configMap, fakeCluster, fast, job, namespace } from './_helpers';

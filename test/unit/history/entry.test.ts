@@ -14,7 +14,7 @@ import {
   MAX_OUTPUT_CHARS,
   readHistory,
 } from '../../../src/history';
-import { FakeKubeClient } from '../../../src/testing';
+import { FakeKubeClient } from '../../support';
 
 const T0 = Date.parse('2026-12-01T10:00:00.000Z');
 const ev = (elapsedMs: number, body: Record<string, unknown>): EngineEvent => ({ ...body, elapsedMs, time: new Date(T0 + elapsedMs).toISOString(), operationId: 'abc1234567' }) as EngineEvent;

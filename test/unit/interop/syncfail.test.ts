@@ -1,5 +1,5 @@
 import { SYNC_HOOKS_FAILED_OBJECT, SYNC_HOOKS_FAILED_PHASE, SYNC_HOOKS_FAILURE_MESSAGE } from '../../../src/engine';
-import { completeJob, failJob, FakeKubeClient } from '../../../src/testing';
+import { completeJob, failJob, FakeKubeClient } from '../../support';
 import { failedObject, failureOf, runSyncFailHooks, SyncFailOnce } from '../../../src/interop';
 import { KubeObject } from '../../../src/model';
 

@@ -1,4 +1,4 @@
-import { FakeKubeClient } from '../../../src/testing';
+import { FakeKubeClient } from '../../support';
 import { ManifestValidationError, manifestProblems } from '../../../src/manifests';
 import { KubeObject } from '../../../src/model';
 import { check } from '../../../src/pulumi/runtime';

@@ -1,6 +1,6 @@
 /** Compact output of SyncedChart (both providers): few lasting lines, status updates marked ephemeral. */
 import { runSync } from '../../../src/engine';
-import { completeJob, failJob } from '../../../src/testing';
+import { completeJob, failJob } from '../../support';
 import { planSync } from '../../../src/plan';
 import { compactRenderer, RenderedLine, syncPlanSummary } from '../../../src/pulumi/compact';
 import { configMap, deployment, fakeCluster, fast, job, NS } from '../engine/_helpers';

@@ -3,7 +3,7 @@ import { historyCommand } from '../../../src/cli/history-cmd';
 import { readHistory } from '../../../src/history';
 import { ChartInputs } from '../../../src/pulumi/inputs';
 import { create, remove } from '../../../src/pulumi/runtime';
-import { failJob } from '../../../src/testing';
+import { failJob } from '../../support';
 import { Captured, args } from '../cli/_helpers';
 import { configMap, fakeCluster, job, NS } from '../engine/_helpers';
 

@@ -4,7 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { create, remove } from '../../../src/pulumi/runtime';
 import { ChartInputs } from '../../../src/pulumi/inputs';
-import { failJob } from '../../../src/testing';
+import { failJob } from '../../support';
 import { configMap, fakeCluster, job, NS } from '../engine/_helpers';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'sync-hooks-timeline-file-'));

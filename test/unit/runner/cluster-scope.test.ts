@@ -1,4 +1,4 @@
-import { FakeKubeClient } from '../../../src/testing';
+import { FakeKubeClient } from '../../support';
 import { KubeObject } from '../../../src/model';
 import { changedFields } from '../../../src/pulumi/runtime';
 import { ChartOutputs } from '../../../src/pulumi/inputs';

@@ -9,7 +9,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { runSync } from '../../../src/engine';
 import { planSync } from '../../../src/plan';
-import { completeJob, failJob, readyWorkload } from '../../../src/testing';
+import { completeJob, failJob, readyWorkload } from '../../support';
 import { writeTimelineFile } from '../../../src/timeline';
 import { configMap, deployment, fakeCluster, fast, job, NS, Recorder, rejection } from '../engine/_helpers';
 import { dumpDom, ensureChromium, pixelStats, screenshot } from './_chromium';

@@ -1,5 +1,5 @@
 import { EngineEvent, runSync } from '../../../src/engine';
-import { completeJob, failJob, readyWorkload } from '../../../src/testing';
+import { completeJob, failJob, readyWorkload } from '../../support';
 import { planSync } from '../../../src/plan';
 import { renderTimeline, timelineModel } from '../../../src/timeline';
 import { configMap, deployment, fakeCluster, fast, job, Recorder, rejection } from '../engine/_helpers';

@@ -13,7 +13,7 @@
  *   `watchesBroken` makes new ones fail, to exercise the polling fallback.
  * - `log` records every mutating call in order, for assertions on ordering.
  */
-import { KubeObject, groupOf } from '../model';
+import { KubeObject, groupOf } from '../../src/model';
 import {
   FinalizerPatch,
   KubeApiError,
@@ -27,7 +27,7 @@ import {
   refId,
   refOf,
   WriteOpts,
-} from '../engine/client';
+} from '../../src/engine/client';
 import { defaultReaction } from './fake-reactions';
 
 export type FakeVerb = 'apply' | 'create' | 'replace' | 'delete' | 'patchFinalizers' | 'status' | 'removed';

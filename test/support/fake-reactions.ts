@@ -2,8 +2,8 @@
  * Scripted "controllers" for FakeKubeClient: what happens to an object after it is applied.
  * Each factory returns a `Reaction` to pass to `fake.react(match, reaction)`.
  */
-import { KubeObject } from '../model';
-import { refOf } from '../engine/client';
+import { KubeObject } from '../../src/model';
+import { refOf } from '../../src/engine/client';
 import type { FakeKubeClient, Reaction } from './fake-client';
 
 export interface FailureScript {

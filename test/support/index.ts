@@ -1,5 +1,6 @@
 /**
- * `pulumi-sync-hooks/testing`: test doubles for programs that drive the engine.
+ * Test doubles for unit tests of the engine and the front ends built on it (test-only: not part
+ * of the published package).
  *
  * `FakeKubeClient` is an in-memory cluster behind the engine's `KubeClient` interface, with
  * scripted controllers (`completeJob`, `failJob`, …) so engine logic can be unit-tested without a
