@@ -2,7 +2,9 @@
 // `npm install` hook of this repository (not run for consumers of the published package):
 // 1. links node_modules/pulumi-sync-hooks -> .. so the examples, the root Pulumi program and the
 //    dynamic provider (which requires the engine by package name) resolve the package itself;
-// 2. compiles src/ to dist/.
+// 2. compiles src/ to dist/. With `--prune` (as `npm pack`/`npm publish` run it), outputs whose
+//    source is gone (a file removed or moved) are deleted first, so they cannot end up in the
+//    tarball; nothing else in dist/ is touched (tests running at the same time keep working).
 'use strict';
 const fs = require('node:fs');
 const path = require('node:path');
@@ -19,6 +21,21 @@ try {
 if (!fs.existsSync(link)) fs.symlinkSync('..', link, 'dir');
 
 const tsc = path.join(root, 'node_modules', 'typescript', 'bin', 'tsc');
+function pruneOrphans(dir, srcDir) {
+  if (!fs.existsSync(dir)) return;
+  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+    const out = path.join(dir, e.name);
+    if (e.isDirectory()) {
+      const src = path.join(srcDir, e.name);
+      if (!fs.existsSync(src)) fs.rmSync(out, { recursive: true, force: true });
+      else pruneOrphans(out, src);
+      continue;
+    }
+    const base = e.name.replace(/(\.d\.ts|\.js|\.js\.map|\.d\.ts\.map)$/, '');
+    if (base !== e.name && !fs.existsSync(path.join(srcDir, `${base}.ts`))) fs.rmSync(out, { force: true });
+  }
+}
+if (process.argv.includes('--prune')) pruneOrphans(path.join(root, 'dist'), path.join(root, 'src'));
 if (fs.existsSync(tsc)) {
   const r = spawnSync(process.execPath, [tsc, '-p', path.join(root, 'tsconfig.build.json')], { stdio: 'inherit' });
   if (r.status !== 0) process.exit(r.status ?? 1);
