@@ -4,7 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import { DeletePolicy, KubeObject, PlanTask, ResourceKey, formatKey } from '../model';
-import { KubeClient, ObjectRef } from './client';
+import { KubeClient, ObjectRef, refId } from './client';
 import {
   DEFAULT_CONCURRENCY,
   DEFAULT_HEARTBEAT_INTERVAL_MS,
@@ -206,6 +206,17 @@ export class Operation implements WaitContext {
   warn(message: string, key?: string): void {
     this.warnings.push(message);
     this.emit({ type: 'warning', message, ...(key ? { key } : {}) });
+  }
+
+  private priorKeys?: Set<string>;
+
+  /**
+   * Whether an earlier operation of the application wrote this object (its record says so): then it
+   * most likely exists. Without a record nothing is known (false).
+   */
+  writtenBefore(ref: ObjectRef): boolean {
+    this.priorKeys ??= new Set((this.recorder?.priorWritten() ?? []).map((w) => refId(w)));
+    return this.priorKeys.has(refId(ref));
   }
 
   /** The object as written: with the application's ownership marks when a record is kept. */

@@ -19,7 +19,8 @@ function writes(fake: FakeKubeClient) {
 
 test('bad input writes nothing and every problem is listed in one error', async () => {
   const fake = fakeCluster();
-  fake.failOn('apply', { name: 'bad-data' }, 'ConfigMap "bad-data" is invalid: data: Invalid value', { dryRun: true });
+  // bad-data is new: its dry run is the create its apply will be.
+  fake.failOn('create', { name: 'bad-data' }, 'ConfigMap "bad-data" is invalid: data: Invalid value', { dryRun: true });
   const plan = planSync(
     [
       job('migrate', { phase: 'PreSync' }),
@@ -47,6 +48,18 @@ test('bad input writes nothing and every problem is listed in one error', async 
   expect(writes(fake)).toEqual([]);
   // Named BeforeHookCreation hooks are dry-run as a create under a throwaway name.
   expect(fake.entries('create', 'Job', true)[0]).toMatchObject({ dryRun: true });
+  fake.dispose();
+});
+
+test('a new object is dry-run as a create; one that exists answers 409 and is dry-run as its apply', async () => {
+  const fake = fakeCluster();
+  fake.seed(configMap('old'));
+  await runSync(fake, planSync([configMap('old'), configMap('new')], { defaultNamespace: NS }), fast);
+  const name = (id: string) => id.split('/').pop();
+  const dryRuns = fake.log.filter((e) => e.dryRun && e.id.includes('/ConfigMap/')).map((e) => `${e.verb} ${name(e.id)}`);
+  expect(dryRuns.sort()).toEqual(['apply old', 'create new', 'create old']);
+  // Then written with server-side apply, as always.
+  expect(writes(fake).filter((e) => e.id.includes('/ConfigMap/')).map((e) => `${e.verb} ${name(e.id)}`).sort()).toEqual(['apply new', 'apply old']);
   fake.dispose();
 });
 
@@ -79,18 +92,23 @@ test('teardown validates its hooks before deleting anything', async () => {
 test('the server dry runs go out DRY_RUN_CONCURRENCY_FACTOR times as many at once as the applies', async () => {
   let inFlight = 0;
   const peak = { dryRun: 0, write: 0 };
+  const slowly = async (k: 'dryRun' | 'write', call: () => Promise<KubeObject>) => {
+    inFlight++;
+    peak[k] = Math.max(peak[k], inFlight);
+    try {
+      // Let every other worker start before this call returns.
+      for (let i = 0; i < 3; i++) await new Promise((r) => setImmediate(r));
+      return await call();
+    } finally {
+      inFlight--;
+    }
+  };
   class SlowCluster extends FakeKubeClient {
-    override async apply(obj: KubeObject, opts: { dryRun?: boolean } = {}): Promise<KubeObject> {
-      const k = opts.dryRun ? 'dryRun' : 'write';
-      inFlight++;
-      peak[k] = Math.max(peak[k], inFlight);
-      try {
-        // Let every other worker start before this call returns.
-        for (let i = 0; i < 3; i++) await new Promise((r) => setImmediate(r));
-        return await super.apply(obj, opts);
-      } finally {
-        inFlight--;
-      }
+    override apply(obj: KubeObject, opts: { dryRun?: boolean } = {}): Promise<KubeObject> {
+      return slowly(opts.dryRun ? 'dryRun' : 'write', () => super.apply(obj, opts));
+    }
+    override create(obj: KubeObject, opts: { dryRun?: boolean } = {}): Promise<KubeObject> {
+      return slowly(opts.dryRun ? 'dryRun' : 'write', () => super.create(obj, opts));
     }
   }
   const fake = new SlowCluster();
