@@ -82,8 +82,11 @@ export interface KubeClient {
    * makes it conditional. Throws a 404 KubeApiError when the object does not exist.
    */
   replace(obj: KubeObject, opts?: WriteOpts): Promise<KubeObject>;
-  /** Deletes (default propagation Foreground). Resolves false when the object did not exist. */
-  delete(ref: ObjectRef, opts?: { propagationPolicy?: PropagationPolicy }): Promise<boolean>;
+  /**
+   * Deletes (default propagation Foreground). Resolves false when the object did not exist.
+   * `ifResourceVersion`: only that version of it (a 409 KubeApiError when it changed since).
+   */
+  delete(ref: ObjectRef, opts?: DeleteOpts): Promise<boolean>;
   /**
    * Adds/removes finalizers. Resolves `undefined` when the object does not exist. `current`: the
    * object as last seen (a watch event, a read just made): the first attempt is conditional on its
@@ -113,6 +116,11 @@ export class KubeApiError extends Error {
   ) {
     super(message);
   }
+}
+
+export interface DeleteOpts {
+  propagationPolicy?: PropagationPolicy;
+  ifResourceVersion?: string;
 }
 
 export function isNotFound(err: unknown): boolean {

@@ -20,7 +20,7 @@ import {
   ListQuery,
   LogOptions,
   ObjectRef,
-  PropagationPolicy,
+  DeleteOpts,
   WatchEventType,
   WatchHandle,
   WriteOpts,
@@ -212,10 +212,11 @@ class RestKubeClient implements KubeClient {
     return mine ? { found: true, value: mine } : { found: false };
   }
 
-  async delete(ref: ObjectRef, opts: { propagationPolicy?: PropagationPolicy } = {}): Promise<boolean> {
+  async delete(ref: ObjectRef, opts: DeleteOpts = {}): Promise<boolean> {
     try {
+      const preconditions = opts.ifResourceVersion ? { preconditions: { resourceVersion: opts.ifResourceVersion } } : {};
       await this.request('DELETE', await this.objectPath(ref), { verb: 'delete', object: describeRef(ref) }, {
-        body: { apiVersion: 'v1', kind: 'DeleteOptions', propagationPolicy: opts.propagationPolicy ?? 'Foreground' },
+        body: { apiVersion: 'v1', kind: 'DeleteOptions', propagationPolicy: opts.propagationPolicy ?? 'Foreground', ...preconditions },
       });
       return true;
     } catch (err) {

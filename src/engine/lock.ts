@@ -219,11 +219,22 @@ export class OperationLock {
     this.released = true;
     if (this.timer) clearInterval(this.timer);
     try {
+      if (this.resourceVersion) {
+        // The version this run wrote last: deleted only if nobody took the lock over since.
+        this.requests++;
+        try {
+          await this.client.delete(this.ref, { propagationPolicy: 'Background', ifResourceVersion: this.resourceVersion });
+          return;
+        } catch (e) {
+          if (!isConflict(e)) throw e;
+        }
+      }
+      // Changed since (a renewal whose answer was lost, a takeover): delete it only if it is still ours.
       this.requests++;
       const live = await this.client.get(this.ref);
       if (live?.spec?.holderIdentity !== this.holder) return;
       this.requests++;
-      await this.client.delete(this.ref, { propagationPolicy: 'Background' });
+      await this.client.delete(this.ref, { propagationPolicy: 'Background', ...(live.metadata.resourceVersion ? { ifResourceVersion: live.metadata.resourceVersion } : {}) });
     } catch {
       // It expires.
     }

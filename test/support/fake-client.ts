@@ -22,6 +22,7 @@ import {
   LogOptions,
   ObjectRef,
   PropagationPolicy,
+  DeleteOpts,
   WatchEventType,
   WatchHandle,
   refId,
@@ -313,13 +314,16 @@ export class FakeKubeClient implements KubeClient {
     return clone(written);
   }
 
-  async delete(ref: ObjectRef, opts: { propagationPolicy?: PropagationPolicy } = {}): Promise<boolean> {
+  async delete(ref: ObjectRef, opts: DeleteOpts = {}): Promise<boolean> {
     this.assertServed(ref.apiVersion, ref.kind);
     const policy = opts.propagationPolicy ?? 'Foreground';
     this.record('delete', ref, policy);
     this.fault('delete', ref);
     const live = this.store.get(refId(ref));
     if (!live) return false;
+    if (opts.ifResourceVersion && live.metadata.resourceVersion !== opts.ifResourceVersion) {
+      throw new KubeApiError(409, 'Conflict', `Precondition failed: ResourceVersion in precondition: ${opts.ifResourceVersion}, ResourceVersion in object meta: ${live.metadata.resourceVersion}`);
+    }
     if (policy !== 'Orphan') this.cascade(live, policy);
     if (!live.metadata.deletionTimestamp) {
       const next = clone(live);

@@ -176,6 +176,23 @@ test('a second operation of the app fails at once, naming the holder and when it
   fake.dispose();
 });
 
+test('releasing the lock: one delete conditional on the version this run wrote; a Lease taken over since stays', async () => {
+  const fake = seedDefault(new FakeKubeClient());
+  const mine = await OperationLock.acquire(fake, { app: APP, kind: 'sync' });
+  const before = { entries: fake.entries().length, requests: mine.requests };
+  await mine.release();
+  expect(fake.entries().slice(before.entries).map((e) => e.verb)).toEqual(['delete', 'removed']);
+  expect(mine.requests - before.requests).toBe(1); // no read first
+  expect(fake.peek(lockRef(APP))).toBeUndefined();
+
+  const lost = await OperationLock.acquire(fake, { app: APP, kind: 'sync' });
+  const live = fake.peek(lockRef(APP))!;
+  await fake.apply({ ...live, metadata: { ...live.metadata, resourceVersion: undefined, managedFields: undefined }, spec: { ...live.spec, holderIdentity: 'elsewhere:1:new' } } as KubeObject);
+  await lost.release();
+  expect(fake.peek(lockRef(APP))?.spec.holderIdentity).toBe('elsewhere:1:new');
+  fake.dispose();
+});
+
 test('two takers of an expired lock: one wins, the other gets the holder (the takeover is conditional)', async () => {
   const fake = seedDefault(new FakeKubeClient());
   fake.seed({
