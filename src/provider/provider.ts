@@ -7,7 +7,8 @@
  */
 import * as path from 'node:path';
 import { SyncFailedError } from '../engine';
-import { formatPlan, planSync } from '../plan';
+import { planSync } from '../plan';
+import { printPlanOnce, ShownStore } from '../pulumi/once';
 import * as runtime from '../pulumi/runtime';
 import { fromEntries, InventoryEntry, prepareManifests } from '../runner';
 import {
@@ -63,7 +64,11 @@ export class SyncHooksProvider {
   private config: ProviderConfig = {};
   private cancelled = new AbortController();
 
-  constructor(private readonly engineLog: EngineLogFn) {}
+  /** `shown`: what this `pulumi up` printed already (default: markers per pulumi process; tests pass their own). */
+  constructor(
+    private readonly engineLog: EngineLogFn,
+    private readonly shown?: ShownStore,
+  ) {}
 
   checkConfig(news: Record<string, unknown>): { inputs: Record<string, unknown>; failures: CheckFailure[] } {
     const failures: CheckFailure[] = [];
@@ -97,6 +102,7 @@ export class SyncHooksProvider {
       kubeconfig: this.config.kubeconfig,
       context: this.config.context,
       compact: true,
+      ...(this.shown ? { shown: this.shown } : {}),
     };
   }
 
@@ -138,7 +144,8 @@ export class SyncHooksProvider {
     const chart = toChartInputs(urn, inputs);
     const manifests = prepareManifests(chart.manifests);
     const plan = planSync(manifests, { previous: fromEntries(previous), defaultNamespace: chart.namespace, prune: chart.prune });
-    this.engineLog('info', `plan for pulumi up:\n${formatPlan(plan)}`, urn);
+    // Always in preview; the update does not print it (nor its warnings) again (src/pulumi/once.ts).
+    printPlanOnce(chart.recordApp || chart.appName, plan, 'plan for pulumi up', (text) => this.engineLog('info', text, urn), { store: this.shown, always: true });
     return { ...inputs, objects: desiredObjects(chart.manifests, chart.namespace), hooks: unknown, lastSync: unknown };
   }
 

@@ -1,20 +1,33 @@
 /**
  * Compact rendering of engine events for `pulumi up`: what a user wants to read afterwards stays
- * (hooks finishing, prunes, SyncFail, warnings, one summary line); what is happening now is a
- * status update (`ephemeral`) that a UI shows while it is current and then drops: each wave as it
- * starts, each hook as it starts, an object's wait when its message changes, deletions. Pulumi's
- * non-interactive mode prints every status update as a line, so events that only say a step went
- * as planned (an object applied or ready, a wave or phase finished, a hook still running) are not
- * rendered at all: the summary counts them. Hosts that cannot show status updates (the dynamic
- * provider prints to stdout) leave ephemeral lines out.
+ * (failures, prunes, SyncFail, new warnings, heartbeats, one summary naming each hook with its
+ * time); what is happening now is a status update (`ephemeral`) that a UI shows while it is
+ * current and then drops: each hook as it starts, each wave without hooks as it starts, an
+ * object's wait once it lasts, deletions. Pulumi's non-interactive mode prints every status update
+ * as a line, so events that only say a step went as planned are not rendered at all: an object
+ * applied or ready, a wave or phase finished, a hook succeeded or deleted by its policy (the
+ * summary counts and names them), a wave with hooks started (its hooks say it), and an object's
+ * wait in its first second (most end by then; a long one shows in the heartbeats, which are
+ * lasting). Hosts that cannot show status updates (the dynamic provider prints to stdout) leave
+ * ephemeral lines out.
  */
 import { EngineEvent, formatEvent } from '../engine';
-import type { SyncPlan } from '../model';
+import type { PlanStep, PlanTask } from '../model';
 
 export interface RenderedLine {
   line: string;
   ephemeral?: boolean;
 }
+
+export interface CompactOptions {
+  /** The plan being run, once known: its waves that have hooks get no "started" line (the hooks say it). */
+  plan?: () => { steps: readonly PlanStep[]; syncFail?: readonly PlanTask[] } | undefined;
+  /** Warnings printed before in this `pulumi up` (with the plan, in preview): not again. */
+  alreadyShown?: (warning: string) => boolean;
+}
+
+/** An object's wait is not shown in its first second: most waits end by then. */
+const QUIET_WAIT_MS = 1000;
 
 function secs(ms: number): string {
   return `${(ms / 1000).toFixed(1)}s`;
@@ -24,12 +37,22 @@ function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
+/** `phase|wave` of every step of the plan that runs a hook. */
+function hookWaves(plan: ReturnType<NonNullable<CompactOptions['plan']>>): Set<string> {
+  const tasks = [...(plan?.steps ?? []).flatMap((s) => s.tasks), ...(plan?.syncFail ?? [])];
+  return new Set(tasks.filter((t) => t.isHook).map((t) => `${t.phase}|${t.wave}`));
+}
+
 /** A stateful renderer for one operation: counts what happened for the closing summary. */
-export function compactRenderer(): (e: EngineEvent) => RenderedLine | undefined {
+export function compactRenderer(opts: CompactOptions = {}): (e: EngineEvent) => RenderedLine | undefined {
   let applied = 0;
   let pruned = 0;
   let deleted = 0;
   const hooks = { succeeded: 0, failed: 0, terminated: 0 };
+  /** Each hook that ran, in order: `PreSync db-migrate 3.1s` (`FAILED`/`terminated` when so). */
+  const ran: string[] = [];
+  const hookRan = (e: { phase: string; key: string; durationMs: number }, status = '') => ran.push(`${e.phase} ${e.key.split('/').pop()}${status} ${secs(e.durationMs)}`);
+  let withHooks: Set<string> | undefined;
   const summary = (): string => {
     const parts: string[] = [];
     if (applied) parts.push(`${plural(applied, 'object')} applied`);
@@ -38,12 +61,14 @@ export function compactRenderer(): (e: EngineEvent) => RenderedLine | undefined 
     const total = hooks.succeeded + hooks.failed + hooks.terminated;
     if (total) {
       const bad = [hooks.failed ? `${hooks.failed} failed` : '', hooks.terminated ? `${hooks.terminated} terminated` : ''].filter(Boolean);
-      parts.push(`${plural(total, 'hook')}${bad.length ? ` (${bad.join(', ')})` : ''}`);
+      parts.push(`${plural(total, 'hook')}${bad.length ? ` (${bad.join(', ')})` : ''}: ${ran.join(', ')}`);
     }
     return parts.join(', ');
   };
   /** Last waiting message per object: a status update only when it changes. */
   const waiting = new Map<string, string>();
+  /** When each object's wait began (operation time). */
+  const waitSince = new Map<string, number>();
   const hookKeys = new Set<string>();
   return (e) => {
     if (e.type === 'hook.created' || e.type === 'hook.resumed') hookKeys.add(e.key);
@@ -51,6 +76,9 @@ export function compactRenderer(): (e: EngineEvent) => RenderedLine | undefined 
       case 'object.applied':
         applied++;
         return undefined;
+      case 'wave.started':
+        withHooks ??= opts.plan?.() ? hookWaves(opts.plan()) : undefined;
+        return withHooks?.has(`${e.phase}|${e.wave}`) ? undefined : { line: formatEvent(e), ephemeral: true };
       case 'object.ready':
       case 'wave.finished':
       case 'phase.started':
@@ -60,6 +88,8 @@ export function compactRenderer(): (e: EngineEvent) => RenderedLine | undefined 
       case 'object.waiting': {
         // A hook's own wait ("Waiting for Job to complete (active: 1 …)") adds nothing to "hook … started".
         if (hookKeys.has(e.key) || waiting.get(e.key) === e.message) return undefined;
+        if (!waitSince.has(e.key)) waitSince.set(e.key, e.elapsedMs);
+        if (e.elapsedMs - waitSince.get(e.key)! < QUIET_WAIT_MS) return undefined;
         waiting.set(e.key, e.message);
         return { line: formatEvent(e), ephemeral: true };
       }
@@ -67,23 +97,29 @@ export function compactRenderer(): (e: EngineEvent) => RenderedLine | undefined 
         pruned++;
         return { line: formatEvent(e) };
       case 'object.deleted':
+        // A hook deleted by its policy is part of the hook's life, not news.
+        if (e.reason === 'HookSucceeded' || e.reason === 'HookFailed') return undefined;
         if (e.reason === 'teardown') deleted++;
         return { line: formatEvent(e), ephemeral: true };
       case 'hook.succeeded':
         hooks.succeeded++;
-        return { line: formatEvent(e) };
+        hookRan(e);
+        return undefined;
       case 'hook.failed':
         hooks.failed++;
+        hookRan(e, ' FAILED');
         return { line: formatEvent(e) };
       case 'hook.terminated':
         hooks.terminated++;
+        hookRan(e, ' terminated');
         return { line: formatEvent(e) };
+      case 'warning':
+        return opts.alreadyShown?.(e.message) ? undefined : { line: formatEvent(e) };
       // Heartbeats are lasting lines, so CI logs are never silent for long while a hook or a gate waits.
       // A hook not run again (or awaited) after a crash is said for good, too.
       case 'hook.resumed':
       case 'syncfail.started':
       case 'syncfail.finished':
-      case 'warning':
       case 'heartbeat':
         return { line: formatEvent(e) };
       case 'operation.succeeded':
@@ -94,14 +130,4 @@ export function compactRenderer(): (e: EngineEvent) => RenderedLine | undefined 
         return { line: formatEvent(e), ephemeral: true };
     }
   };
-}
-
-/** One line for a sync plan (the table is shown in preview): `sync plan: 4 steps, 9 objects, 3 hooks (+1 SyncFail)`. */
-export function syncPlanSummary(plan: SyncPlan): string {
-  const tasks = plan.steps.flatMap((s) => s.tasks);
-  const hooks = tasks.filter((t) => t.isHook).length;
-  const prunes = tasks.filter((t) => t.action === 'prune').length;
-  const objects = tasks.length - hooks - prunes;
-  const extra = [prunes ? `${prunes} to prune` : '', plan.syncFail.length ? `+${plan.syncFail.length} SyncFail on failure` : ''].filter(Boolean);
-  return `sync plan: ${plural(plan.steps.length, 'step')}, ${plural(objects, 'object')}, ${plural(hooks, 'hook')}${extra.length ? ` (${extra.join(', ')})` : ''}`;
 }

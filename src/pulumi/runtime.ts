@@ -4,19 +4,18 @@
  * installed engine, not code frozen into the state.
  */
 import * as crypto from 'node:crypto';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import { createKubeClient, describeRetries, EngineEvent, formatEvent, KubeClient, KubeconfigError, parseKubeconfig, SyncFailedError, SyncOptions } from '../engine';
 import { emptyChartProblem, manifestProblems } from '../manifests';
-import { formatKey } from '../model';
+import { formatKey, PlanStep, SyncPlan } from '../model';
 import { formatPlan, formatTeardownPlan, planSync } from '../plan';
 import type { AppRecordOptions } from '../runner/record';
 import { chartRetry } from './retry';
 import { entryId, prepareManifests, InventoryEntry, planTeardownWithInventory, stableStringify, syncManifests, teardownManifests } from '../runner';
 import { writeTimelineFile } from '../timeline';
 import { inventoryScope } from '../runner/prepare';
-import { compactRenderer, syncPlanSummary } from './compact';
+import { compactRenderer, CompactOptions } from './compact';
+import { compactTeardownPlan } from './compact-plan';
+import { firstTimeInThisPulumiRun, printPlanOnce, pulumiRunStore, ShownStore, shownKey } from './once';
 import { ChartInputs, ChartOutputs, summarizeHooks } from './inputs';
 import { mergeSecretData } from './secret-data';
 
@@ -45,14 +44,17 @@ export interface RuntimeContext {
   /** Kubeconfig context (the native provider's configuration). */
   context?: string;
   /**
-   * Compact output (default): the sync prints a one-line plan summary instead of the table (the
-   * table is shown once, before: by `check` for the dynamic provider, by preview for the native
-   * one), events are rendered by `compactRenderer` and status updates are `ephemeral`.
+   * Compact output (default): the plan is a line per step (compact-plan.ts), printed once per
+   * `pulumi up` (before: by `check` for the dynamic provider, by preview for the native one; by
+   * the sync when they did not), warnings printed with it are not repeated, events are rendered by
+   * `compactRenderer` and status updates are `ephemeral`.
    * `false`: every event as a line and every plan as a table.
    */
   compact?: boolean;
   /** Test seam: the cluster client (default: from the kubeconfig). */
   createClient?: () => KubeClient;
+  /** Test seam: what this `pulumi up` printed already (default: markers per pulumi process, see once.ts). */
+  shown?: ShownStore;
 }
 
 type Log = (line: string, opts?: { ephemeral?: boolean }) => void;
@@ -60,34 +62,6 @@ type Log = (line: string, opts?: { ephemeral?: boolean }) => void;
 /** Without a host logger (the dynamic provider), lines go to stdout, which Pulumi shows; status updates are left out. */
 function logger(app: string, ctx: RuntimeContext): Log {
   return ctx.log ?? ((line, opts) => (opts?.ephemeral ? undefined : process.stdout.write(`[${app}] ${line}\n`)));
-}
-
-/** The pulumi CLI's pid: our parent, or its parent when we run under the `/bin/sh` shim (Linux /proc). */
-function pulumiPid(): number {
-  try {
-    const stat = fs.readFileSync(`/proc/${process.ppid}/stat`, 'utf8');
-    const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-    const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-    if (comm !== 'pulumi' && ppid > 1) return ppid;
-  } catch {
-    /* no /proc: the parent it is */
-  }
-  return process.ppid;
-}
-
-/**
- * True the first time this pulumi process (our parent: preview and update of one `pulumi up` run
- * in the same one, in separate provider processes) asks to print this plan.
- */
-function firstTimeInThisPulumiRun(what: string): boolean {
-  const key = crypto.createHash('sha256').update(`${pulumiPid()}\0${what}`).digest('hex').slice(0, 16);
-  const marker = path.join(os.tmpdir(), `sync-hooks-shown-${key}`);
-  try {
-    fs.writeFileSync(marker, String(pulumiPid()), { flag: 'wx' });
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 function client(inputs: ChartInputs, ctx: RuntimeContext = {}): KubeClient {
@@ -107,10 +81,19 @@ function writeTimeline(inputs: ChartInputs, events: EngineEvent[] | undefined, l
   else if (events.length) log(`timeline: ${inputs.timelineFile}`);
 }
 
-function engineOptions(inputs: ChartInputs, ctx: RuntimeContext = {}, timeline?: EngineEvent[]): SyncOptions {
+/** The chart's key in "printed once" markers: its application in the cluster. */
+function shownApp(inputs: ChartInputs): string {
+  return inputs.recordApp || inputs.appName;
+}
+
+function engineOptions(inputs: ChartInputs, ctx: RuntimeContext = {}, timeline?: EngineEvent[], plan?: CompactOptions['plan']): SyncOptions {
   const t = inputs.timeouts ?? {};
   const log = logger(inputs.appName, ctx);
-  const render = ctx.compact === false ? (e: EngineEvent) => ({ line: formatEvent(e), ephemeral: false }) : compactRenderer();
+  const shown = ctx.shown ?? pulumiRunStore;
+  const render =
+    ctx.compact === false
+      ? (e: EngineEvent) => ({ line: formatEvent(e), ephemeral: false })
+      : compactRenderer({ plan, alreadyShown: (w) => shown.seen(shownKey.warning(shownApp(inputs), w)) });
   const sync = (t.sync ?? 1800) * 1000;
   return {
     onEvent: (e) => {
@@ -150,11 +133,13 @@ export async function check(olds: Partial<ChartInputs>, news: ChartInputs, ctx: 
   const changed = !olds?.manifests || stableStringify(olds.manifests) !== stableStringify(news.manifests);
   if (!ctx.log && failures.length === 0 && changed) {
     const plan = planSync(manifests, { defaultNamespace: news.namespace, prune: false, createNamespace: news.createNamespace ?? false });
-    const table = formatPlan(plan);
-    if (ctx.compact === false || firstTimeInThisPulumiRun(`${news.appName}\0${table}`)) {
-      const log = logger(news.appName, ctx);
-      log(`plan for pulumi up (prunes are added against the last sync):\n${table}`);
-      log(`plan for pulumi destroy:\n${formatTeardownPlan(planTeardownWithInventory(manifests, [], news.namespace))}`);
+    const log = logger(news.appName, ctx);
+    const teardown = planTeardownWithInventory(manifests, [], news.namespace);
+    if (ctx.compact === false) {
+      log(`plan for pulumi up (prunes are added against the last sync):\n${formatPlan(plan)}`);
+      log(`plan for pulumi destroy:\n${formatTeardownPlan(teardown)}`);
+    } else if (printPlanOnce(shownApp(news), plan, 'plan for pulumi up (prunes are added against the last sync)', log, { store: ctx.shown })) {
+      log(compactTeardownPlan(teardown, 'plan for pulumi destroy'));
     }
   }
   return { inputs: news, failures };
@@ -237,6 +222,7 @@ async function sync(id: string, inputs: ChartInputs, previous: InventoryEntry[],
   const c = client(inputs, ctx);
   const log = logger(inputs.appName, ctx);
   const timeline = timelineOf(inputs);
+  let planned: SyncPlan | undefined;
   try {
     const { result, inventory } = await syncManifests(c, {
       manifests: manifestsOf(inputs),
@@ -246,9 +232,13 @@ async function sync(id: string, inputs: ChartInputs, previous: InventoryEntry[],
       allowEmpty: inputs.allowEmpty,
       record: recordOf(inputs, ctx),
       createNamespace: inputs.createNamespace ?? false,
-      engine: engineOptions(inputs, ctx, timeline),
-      // With a host logger (the plugin) the table was shown in preview: the summary is a status update.
-      onPlan: (plan) => log(ctx.compact === false ? `sync plan:\n${formatPlan(plan)}` : syncPlanSummary(plan), { ephemeral: ctx.compact !== false && !!ctx.log }),
+      engine: engineOptions(inputs, ctx, timeline, () => planned),
+      // Shown in preview (or by check) already: not again; else now (`pulumi up --skip-preview`).
+      onPlan: (plan) => {
+        planned = plan;
+        if (ctx.compact === false) log(`sync plan:\n${formatPlan(plan)}`);
+        else printPlanOnce(shownApp(inputs), plan, 'sync plan', log, { store: ctx.shown });
+      },
     });
     return outputs(inputs, inventory, summarizeHooks(result.hooks), 'Succeeded', started);
   } catch (e) {
@@ -297,15 +287,19 @@ export async function remove(_id: string, props: ChartOutputs, ctx: RuntimeConte
   const c = client(props, ctx);
   const log = logger(props.appName, ctx);
   const timeline = timelineOf(props);
+  let planned: { steps: PlanStep[] } | undefined;
   try {
     await teardownManifests(c, {
       manifests: manifestsOf(props),
       inventory: props.objects ?? [],
       namespace: props.namespace,
       record: recordOf(props, ctx),
-      engine: engineOptions(props, ctx, timeline),
-      // Destroy has no preview step where a provider could show this: the table, once, now.
-      onPlan: (plan) => log(`teardown plan:\n${formatTeardownPlan(plan)}`),
+      engine: engineOptions(props, ctx, timeline, () => planned),
+      // Destroy has no preview step where a provider could show this: the plan, once, now.
+      onPlan: (plan) => {
+        planned = { steps: [...plan.preDelete, ...plan.postDelete] };
+        log(ctx.compact === false ? `teardown plan:\n${formatTeardownPlan(plan)}` : compactTeardownPlan(plan, 'teardown plan'));
+      },
     });
   } finally {
     writeTimeline(props, timeline, log);

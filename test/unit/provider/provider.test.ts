@@ -1,6 +1,7 @@
 /** The native provider's check/diff/preview, without a cluster (create/update/delete run in integration tests). */
 import { desiredObjects, NativeOutputs, readManifestsInput, UNKNOWN } from '../../../src/provider/chart';
 import { EngineLogFn, SyncHooksProvider } from '../../../src/provider/provider';
+import { ShownStore, shownKey } from '../../../src/pulumi/once';
 
 const URN = 'urn:pulumi:dev::shop::sync-hooks:index:SyncedChart::shop';
 
@@ -45,7 +46,10 @@ spec:
 function provider() {
   const logs: Array<{ severity: string; message: string; urn?: string; ephemeral?: boolean }> = [];
   const log: EngineLogFn = (severity, message, urn, ephemeral) => logs.push({ severity, message, urn, ephemeral });
-  return { p: new SyncHooksProvider(log), logs };
+  // What this "pulumi up" printed, in memory (the plugin keeps it in marker files per pulumi process).
+  const keys = new Set<string>();
+  const shown: ShownStore = { first: (w) => !keys.has(w) && !!keys.add(w), seen: (w) => keys.has(w) };
+  return { p: new SyncHooksProvider(log, shown), logs, shown };
 }
 
 test('check parses YAML manifests, fills defaults, labels every object and hook, and prints nothing', async () => {
@@ -113,14 +117,20 @@ test('detailedDiff names the objects and hooks that change', async () => {
   });
 });
 
-test('preview of create prints the plan once on the resource and knows the objects, not the hooks', async () => {
-  const { p, logs } = provider();
+test('preview of create prints the plan once on the resource, a line per step, and knows the objects, not the hooks', async () => {
+  const { p, logs, shown } = provider();
   const { inputs } = await p.check(URN, {}, { manifests: chart(), namespace: 'shop' });
   const { outs } = await p.create(URN, inputs, { preview: true });
   expect(logs).toHaveLength(1);
   expect(logs[0]).toMatchObject({ severity: 'info', urn: URN });
-  expect(logs[0].message).toMatch(/^plan for pulumi up:\nPHASE/);
-  expect(logs[0].message).toMatch(/PreSync\s+0\s+apply\s+Job\s+shop\/migrate/);
+  expect(logs[0].message.split('\n')).toEqual([
+    'plan for pulumi up: 3 steps, 2 objects, 1 hook',
+    '  PreSync wave 0: hook Job shop/migrate',
+    '  Sync wave 0: ConfigMap shop/settings',
+    '  Sync wave 1: Deployment shop/web',
+  ]);
+  // Recorded as printed in this pulumi run, under the chart's application: the update's sync does not repeat it.
+  expect(shown.first(shownKey.plan('shop-dev-shop', logs[0].message.replace(/^plan for pulumi up:/, 'plan:')))).toBe(false);
   expect(outs.objects.map((o) => `${o.kind} ${o.namespace}/${o.name}`)).toEqual(['ConfigMap shop/settings', 'Deployment shop/web']);
   expect(outs.hooks).toBe(UNKNOWN);
   expect(outs.lastSync).toBe(UNKNOWN);

@@ -1,0 +1,71 @@
+/** Plans as `pulumi up`/`destroy` show them (a line per step), printed once per `pulumi up`. */
+import { planSync, planTeardown } from '../../../src/plan';
+import { compactSyncPlan, compactTeardownPlan } from '../../../src/pulumi/compact-plan';
+import { printPlanOnce, ShownStore, shownKey } from '../../../src/pulumi/once';
+import { configMap, deployment, job, NS } from '../engine/_helpers';
+
+function chart() {
+  return [
+    job('migrate', { phase: 'PreSync' }),
+    configMap('a'),
+    configMap('b'),
+    configMap('c'),
+    deployment('web'),
+    deployment('api', { wave: 1 }),
+    job('notify', { phase: 'PostSync', policy: 'HookSucceeded', generateName: true }),
+    job('alert', { phase: 'SyncFail' }),
+    job('backup', { phase: 'PreDelete' }),
+  ];
+}
+
+function memoryStore(): ShownStore & { keys: Set<string> } {
+  const keys = new Set<string>();
+  return { keys, first: (w) => !keys.has(w) && !!keys.add(w), seen: (w) => keys.has(w) };
+}
+
+test('the sync plan is a line per step: objects counted (named when one or two), every hook named, SyncFail, warnings', () => {
+  const text = compactSyncPlan(planSync(chart(), { defaultNamespace: NS }), 'plan for pulumi up');
+  expect(text.split('\n')).toEqual([
+    'plan for pulumi up: 4 steps, 5 objects, 2 hooks (+1 SyncFail on failure)',
+    '  PreSync wave 0: hook Job app/migrate',
+    '  Sync wave 0: 4 objects (3 ConfigMap, Deployment)',
+    '  Sync wave 1: Deployment app/api',
+    '  PostSync wave 0: hook Job app/notify-* (HookSucceeded)',
+    '  SyncFail (on failure): hook Job app/alert',
+    'warning: Job app/backup: runs only on teardown (PreDelete); not part of the sync plan',
+  ]);
+});
+
+test('prunes are listed in their step', () => {
+  const previous = [configMap('a'), configMap('old')];
+  const text = compactSyncPlan(planSync([configMap('a')], { defaultNamespace: NS, previous }), 'sync plan');
+  expect(text).toMatch(/^sync plan: 1 step, 1 object, 0 hooks \(1 to prune\)\n {2}Sync wave 0: ConfigMap app\/a; prune ConfigMap app\/old$/);
+});
+
+test('the teardown plan is a line per step: PreDelete hooks, deletions by wave, PostDelete hooks', () => {
+  const text = compactTeardownPlan(planTeardown([job('backup', { phase: 'PreDelete' }), configMap('a'), deployment('web', { wave: 1 }), job('dns', { phase: 'PostDelete' })], { defaultNamespace: NS }), 'teardown plan');
+  expect(text.split('\n')).toEqual([
+    'teardown plan: 2 objects to delete, 2 hooks',
+    '  PreDelete wave 0: hook Job app/backup',
+    '  Delete wave 1: Deployment app/web',
+    '  Delete wave 0: ConfigMap app/a',
+    '  PostDelete wave 0: hook Job app/dns',
+  ]);
+});
+
+test('a plan is printed once per pulumi run (the sync after preview prints nothing); its warnings are recorded as printed', () => {
+  const store = memoryStore();
+  const plan = planSync(chart(), { defaultNamespace: NS });
+  const printed: string[] = [];
+  // Preview: always printed.
+  expect(printPlanOnce('shop', plan, 'plan for pulumi up', (t) => printed.push(t), { store, always: true })).toBe(true);
+  // The update's sync: the same plan, not again.
+  expect(printPlanOnce('shop', plan, 'sync plan', (t) => printed.push(t), { store })).toBe(false);
+  expect(printed).toHaveLength(1);
+  expect(store.seen(shownKey.warning('shop', 'Job app/backup: runs only on teardown (PreDelete); not part of the sync plan'))).toBe(true);
+  // Another chart, or a plan that changed since preview: printed.
+  expect(printPlanOnce('other', plan, 'sync plan', (t) => printed.push(t), { store })).toBe(true);
+  const changed = planSync(chart().slice(0, 3), { defaultNamespace: NS });
+  expect(printPlanOnce('shop', changed, 'sync plan', (t) => printed.push(t), { store })).toBe(true);
+  expect(printed[2]).toMatch(/^sync plan: /);
+});
