@@ -5,11 +5,14 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { App } from 'cdk8s';
+import { ShopChart } from '../../../examples/shop/chart';
 import { Toolchain } from '../../../src/localcluster/toolchain';
+import { KubeObject } from '../../../src/model';
 import { eventually, k8s, kubeConfig, uniqueName } from '../helpers/kube';
 import { Recorder } from '../helpers/recorder';
 import { app } from '../pulumi/fixtures';
-import { manifestsYaml, nativeToolchain, yamlProject } from './_native';
+import { manifestsYaml, nativeToolchain, readLines, runPulumi, yamlProject } from './_native';
 
 let tc: Toolchain;
 beforeAll(async () => {
@@ -71,6 +74,48 @@ test('YAML program: up runs the hooks and waves in order, destroy runs the delet
     expect(nsDeleted).toBeLessThan(cleanup);
   } finally {
     rec.stop();
+    await p.stack.destroy().catch(() => undefined);
+    p.cleanup();
+  }
+});
+
+/** The shop example's chart, its names made unique (`shop` → `ns`; hooks in `default` suffixed) so runs do not meet. */
+function shopChart(ns: string): KubeObject[] {
+  const objs = JSON.parse(JSON.stringify(new ShopChart(new App(), 'shop').toJson()).replace(/\bshop\b/g, ns)) as KubeObject[];
+  for (const o of objs) if (o.metadata.namespace === 'default' && o.metadata.name) o.metadata.name = `${o.metadata.name}-${ns}`;
+  return objs;
+}
+
+test('pulumi up of the shop example, as a user runs it, prints at most 60 lines: the plan once, in preview; a summary naming the hooks at the end', async () => {
+  const ns = uniqueName('shp');
+  // Pulumi YAML interpolates ${...} in strings: the chart's shell snippets need $${...}.
+  const p = await yamlProject(tc, { manifests: manifestsYaml(shopChart(ns)).split('${').join('$${'), extra: { triggers: ['1.8.0'] } });
+  try {
+    const run = runPulumi(tc, p, ['up', '--yes']);
+    expect((await run.exited).code).toBe(0);
+    const out = run.output();
+    const lines = readLines(out);
+    // Shown to whoever reads this test's failure: the whole output as counted.
+    const shown = `${lines.length} lines:\n${lines.join('\n')}`;
+    expect(lines.length <= 60 ? 'at most 60 lines' : shown).toBe('at most 60 lines');
+
+    // The plan once, in preview, a line per step: its step lines and its warnings appear once;
+    // the update neither prints it again nor repeats its warnings.
+    const count = (re: RegExp) => out.split('\n').filter((l) => re.test(l)).length;
+    const previewEnd = out.indexOf('Updating (');
+    expect(previewEnd).toBeGreaterThan(0);
+    expect(count(new RegExp(`^ +PreSync wave 0: Namespace ${ns}; hook Job ${ns}/db-migrate$`))).toBe(1);
+    expect(count(new RegExp(`^ +PostSync wave 5: hook Job ${ns}/cleanup \\(HookFailed\\)$`))).toBe(1);
+    expect(out.indexOf(`hook Job ${ns}/cleanup (HookFailed)`)).toBeLessThan(previewEnd);
+    expect(count(/runs only on teardown \(PreDelete\)/)).toBe(1);
+    expect(count(/runs only on teardown \(PostDelete\)/)).toBe(1);
+    expect(out).not.toMatch(/sync plan:|PHASE +WAVE/);
+
+    // The update: the hooks as they start, a summary naming each hook with its time, kept in Diagnostics.
+    const update = out.slice(previewEnd).split('\nOutputs:')[0];
+    expect(update).toMatch(new RegExp(`PreSync wave 0: hook Job ${ns}/db-migrate started`));
+    expect(update).toMatch(/\n {2}sync-hooks:index:SyncedChart \(app\):\n {4}sync succeeded in \S+: 7 objects applied, 3 hooks: PreSync db-migrate \S+, PostSync slack-notification-\S+ \S+, PostSync cleanup \S+\n/);
+  } finally {
     await p.stack.destroy().catch(() => undefined);
     p.cleanup();
   }
