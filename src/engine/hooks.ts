@@ -123,12 +123,20 @@ export async function recordHookRun(op: Operation, run: HookRun): Promise<void> 
  * (with their names) it is about to write, and waits until the record is stored.
  */
 export async function recordStepIntent(op: Operation, phase: EnginePhase, wave: number | undefined, managed: KubeObject[], hooks: PreparedHook[]): Promise<void> {
+  if (!noteStepIntent(op, phase, wave, managed, hooks)) return;
+  await op.recorder!.flush();
+}
+
+/** Notes the step reached and what it is about to write in the record, without storing it yet. False without a record. */
+export function noteStepIntent(op: Operation, phase: EnginePhase, wave: number | undefined, managed: KubeObject[], hooks: PreparedHook[] = []): boolean {
   const rec = op.recorder;
-  if (!rec) return;
+  if (!rec) return false;
   const fresh = hooks.filter((h) => !h.resume);
   for (const h of fresh) rec.noteHook({ ...h.ref, task: h.task.id, phase: h.phase, wave: h.task.wave, status: 'Pending' });
   const kept = (o: KubeObject) => Object.fromEntries(RECORDED_ANNOTATIONS.flatMap((k) => (o.metadata.annotations?.[k] !== undefined ? [[k, String(o.metadata.annotations[k])]] : [])));
-  await op.recordIntent(phase, wave, [...managed.map((o) => ({ ...refOf(o), annotations: kept(o) })), ...fresh.map((h) => ({ ...h.ref, hook: true }))]);
+  rec.step(phase, wave);
+  rec.noteWrites([...managed.map((o) => ({ ...refOf(o), annotations: kept(o) })), ...fresh.map((h) => ({ ...h.ref, hook: true }))]);
+  return true;
 }
 
 /**

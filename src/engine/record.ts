@@ -140,6 +140,8 @@ export class OperationRecorder {
   requests = 0;
   private dirty = false;
   private writing?: Promise<void>;
+  /** The content last stored (without `updatedAt`): a flush with nothing new writes nothing. */
+  private stored?: string;
 
   private constructor(
     private readonly client: KubeClient,
@@ -255,6 +257,7 @@ export class OperationRecorder {
     while (this.writing) await this.writing.catch(() => undefined);
     if (!this.dirty) return;
     this.dirty = false;
+    if (this.content() === this.stored) return;
     this.writing = this.write().finally(() => (this.writing = undefined));
     try {
       await this.writing;
@@ -264,8 +267,14 @@ export class OperationRecorder {
     }
   }
 
+  private content(): string {
+    const s = this.state!;
+    return JSON.stringify({ ...s, operation: { ...s.operation, updatedAt: undefined } });
+  }
+
   private async write(): Promise<void> {
     const s = this.state!;
+    const content = this.content();
     s.operation.updatedAt = new Date().toISOString();
     const ref = recordRef(this.app, this.namespace);
     const body: KubeObject = {
@@ -280,11 +289,13 @@ export class OperationRecorder {
     };
     this.requests++;
     await this.client.apply(body);
+    this.stored = content;
   }
 
   /** Removes the record (the application is gone). */
   async remove(): Promise<void> {
     this.state = undefined;
+    this.stored = undefined;
     this.requests++;
     await this.client.delete(recordRef(this.app, this.namespace), { propagationPolicy: 'Background' });
   }

@@ -19,7 +19,7 @@ import {
   SyncFailedError,
   SyncTimeoutError,
 } from './errors';
-import { HookOutcome, applyDeletePolicies, terminateRunningHooks } from './hooks';
+import { HookOutcome, applyDeletePolicies, noteStepIntent, terminateRunningHooks } from './hooks';
 import { Operation, planHash } from './operation';
 import { endRecord, releaseDeadOperation, startRecord, stoppedByLockLoss } from './record-ops';
 import { runStep } from './step';
@@ -129,6 +129,10 @@ export async function runSync(client: KubeClient, plan: SyncPlan, opts: SyncOpti
       throw new SyncCancelledError(failure, { ran: false, status: 'NotRun', hooks: [] }, syncResult(op));
     }
     for (const w of plan.warnings) op.warn(w.message, w.key && formatKey(w.key));
+    // The record says Running before the first write, with the first step's intent already in it
+    // (so that step's own flush has nothing new to store when it has no hooks).
+    const first = plan.steps[0];
+    if (first) noteStepIntent(op, first.phase, first.wave, first.tasks.filter((t) => t.action === 'apply' && !t.isHook).map((t) => op.objectOf(t)));
     await startRecord(op);
     op.start();
     op.emit({ type: 'operation.started', operation: 'sync', steps: plan.steps.length, ...(op.resumed ? { resumed: op.resumeReason } : {}) });
