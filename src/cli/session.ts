@@ -6,7 +6,6 @@ import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { createKubeClient, EngineEvent, formatEvent, KubeClient, SyncOptions } from '../engine';
 import { KubeObject } from '../model';
-import { writeTimelineFile } from '../timeline';
 import {
   DEFAULT_INVENTORY_NAMESPACE,
   describeInventory,
@@ -85,6 +84,7 @@ function historyLimitFlag(args: ParsedArgs): number | undefined {
 /** Writes the `--timeline` page (after the operation, whatever its outcome). */
 export function writeTimeline(s: Session): void {
   if (!s.timeline || s.timeline.events.length === 0) return;
+  const { writeTimelineFile } = require('../timeline') as typeof import('../timeline'); // only with --timeline
   const error = writeTimelineFile(s.timeline.file, s.timeline.events, s.app.name);
   s.io.err(error ? `sync-hooks: ${error}` : `[sync-hooks] timeline: ${s.timeline.file}`);
 }

@@ -6,7 +6,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { clusterStatus, ClusterStatus, defaultStateFile } from '../localcluster';
+import type { ClusterStatus } from '../localcluster';
 import { UsageError } from './args';
 
 export interface ClusterTarget {
@@ -54,10 +54,12 @@ export async function resolveCluster(kubeconfigFlag: string | undefined, deps: T
     const what = describeKubeconfig(files.find((f) => fs.existsSync(f)) ?? '');
     return { source: 'env', description: `using $KUBECONFIG ${fromEnv}${what ? ` (${what})` : ''}` };
   }
-  const st = await (deps.embedded ?? (() => clusterStatus()))();
+  // The local cluster's code is loaded only here: with --kubeconfig or $KUBECONFIG it is not needed.
+  const local = () => require('../localcluster') as typeof import('../localcluster');
+  const st = await (deps.embedded ?? (() => local().clusterStatus()))();
   if (st.state && st.running) {
     return { kubeconfig: st.state.kubeconfig, source: 'embedded', description: `using the embedded cluster at ${st.state.server} (sync-hooks cluster up; KUBECONFIG=${st.state.kubeconfig})` };
   }
-  const why = st.state ? `the embedded cluster recorded in ${defaultStateFile()} is not healthy (see \`sync-hooks cluster status\`)` : 'the embedded cluster is not running';
+  const why = st.state ? `the embedded cluster recorded in ${local().defaultStateFile()} is not healthy (see \`sync-hooks cluster status\`)` : 'the embedded cluster is not running';
   throw new UsageError(`no cluster: --kubeconfig and $KUBECONFIG are not set and ${why}.\nStart it with \`sync-hooks cluster up\`, or point at a cluster with --kubeconfig <file> or KUBECONFIG.`);
 }
