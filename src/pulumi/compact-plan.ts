@@ -82,3 +82,22 @@ export function compactTeardownPlan(plan: TeardownPlan, title: string): string {
   const head = lines.length === 0 ? `${title}: nothing to delete` : `${title}: ${plural(objects, 'object')} to delete, ${plural(hooks, 'hook')}`;
   return [head, ...lines, ...warningLines(plan.warnings)].join('\n');
 }
+
+/**
+ * The teardown plan in one line, as `pulumi preview` shows it beside the sync plan (destroy prints
+ * it a line per step when it runs): `plan for pulumi destroy: PreDelete hook Job app/backup, then
+ * 4 objects deleted in 3 waves, then PostDelete hook Job default/dns; kept: PersistentVolume data (Delete=false)`.
+ */
+export function teardownPlanLine(plan: TeardownPlan, title: string): string {
+  const hooks = (steps: readonly { phase: string; tasks: readonly PlanTask[] }[]) => steps.flatMap((s) => s.tasks.map((t) => `${s.phase} ${hookOf(t)}`));
+  const objects = plan.deleteWaves.reduce((n, w) => n + w.objects.length, 0);
+  const parts = [
+    ...hooks(plan.preDelete),
+    ...(objects ? [`${plural(objects, 'object')} deleted in ${plural(plan.deleteWaves.length, 'wave')}`] : []),
+    ...hooks(plan.postDelete),
+  ];
+  const reasons = new Map<string, string[]>();
+  for (const k of plan.kept) reasons.set(k.reason, [...(reasons.get(k.reason) ?? []), label(k.key)]);
+  const kept = [...reasons].map(([reason, labels]) => `${labels.join(', ')} (${reason})`).join(', ');
+  return `${title}: ${parts.length ? parts.join(', then ') : 'nothing to delete'}${kept ? `; kept: ${kept}` : ''}${plan.warnings.length ? `; ${plural(plan.warnings.length, 'warning')} (sync-hooks plan --teardown)` : ''}`;
+}

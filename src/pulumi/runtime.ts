@@ -14,7 +14,7 @@ import { entryId, prepareManifests, InventoryEntry, planTeardownWithInventory, s
 import { writeTimelineFile } from '../timeline';
 import { inventoryScope } from '../runner/prepare';
 import { compactRenderer, CompactOptions } from './compact';
-import { compactTeardownPlan } from './compact-plan';
+import { compactTeardownPlan, teardownPlanLine } from './compact-plan';
 import { firstTimeInThisPulumiRun, printPlanOnce, pulumiRunStore, ShownStore, shownKey } from './once';
 import { ChartInputs, ChartOutputs, summarizeHooks } from './inputs';
 import { mergeSecretData } from './secret-data';
@@ -139,7 +139,7 @@ export async function check(olds: Partial<ChartInputs>, news: ChartInputs, ctx: 
       log(`plan for pulumi up (prunes are added against the last sync):\n${formatPlan(plan)}`);
       log(`plan for pulumi destroy:\n${formatTeardownPlan(teardown)}`);
     } else if (printPlanOnce(shownApp(news), plan, 'plan for pulumi up (prunes are added against the last sync)', log, { store: ctx.shown })) {
-      log(compactTeardownPlan(teardown, 'plan for pulumi destroy'));
+      log(teardownPlanLine(teardown, 'plan for pulumi destroy'));
     }
   }
   return { inputs: news, failures };

@@ -240,11 +240,10 @@ test('preview shows the plans for up and destroy; bad input fails preview with e
     const preview = await t.stack.preview({ onOutput: (l) => lines.push(l) });
     expect(preview.changeSummary.create).toBe(3); // the stack, the chart's companion, the chart
     const out = lines.join('');
-    // A line per step, hooks named (the table per object is `sync-hooks plan`'s).
+    // Sync: a line per step, hooks named (the table per object is `sync-hooks plan`'s); teardown: one line.
     expect(out).toContain('plan for pulumi up');
     expect(out).toMatch(/PreSync wave 0: .*hook Job \S+\/migrate/);
-    expect(out).toContain('plan for pulumi destroy');
-    expect(out).toMatch(/PreDelete wave 0: hook Job \S+\/backup/);
+    expect(out).toMatch(/plan for pulumi destroy: PreDelete hook Job \S+\/backup, then \d+ objects deleted in \d+ waves, then PostDelete hook Job default\/cleanup-\S+/);
 
     const bad = app({ ns, secretValue: secret });
     bad[2].metadata.annotations!['argocd.argoproj.io/sync-wave'] = 'one';

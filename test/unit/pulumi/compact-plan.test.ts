@@ -1,6 +1,6 @@
 /** Plans as `pulumi up`/`destroy` show them (a line per step), printed once per `pulumi up`. */
 import { planSync, planTeardown } from '../../../src/plan';
-import { compactSyncPlan, compactTeardownPlan } from '../../../src/pulumi/compact-plan';
+import { compactSyncPlan, compactTeardownPlan, teardownPlanLine } from '../../../src/pulumi/compact-plan';
 import { printPlanOnce, ShownStore, shownKey } from '../../../src/pulumi/once';
 import { configMap, deployment, job, NS } from '../engine/_helpers';
 
@@ -51,6 +51,15 @@ test('the teardown plan is a line per step: PreDelete hooks, deletions by wave, 
     '  Delete wave 0: ConfigMap app/a',
     '  PostDelete wave 0: hook Job app/dns',
   ]);
+});
+
+test('the teardown plan in one line (preview shows it beside the sync plan): hooks named in order, deletions counted, kept objects', () => {
+  const keep = { ...configMap('keep'), metadata: { ...configMap('keep').metadata, annotations: { 'argocd.argoproj.io/sync-options': 'Delete=false' } } };
+  const plan = planTeardown([job('backup', { phase: 'PreDelete' }), configMap('a'), deployment('web', { wave: 1 }), keep, job('dns', { phase: 'PostDelete', ns: 'default' })], { defaultNamespace: NS });
+  expect(teardownPlanLine(plan, 'plan for pulumi destroy')).toBe(
+    'plan for pulumi destroy: PreDelete hook Job app/backup, then 2 objects deleted in 2 waves, then PostDelete hook Job default/dns; kept: ConfigMap app/keep (Delete=false)',
+  );
+  expect(teardownPlanLine(planTeardown([], {}), 'plan for pulumi destroy')).toBe('plan for pulumi destroy: nothing to delete');
 });
 
 test('a plan is printed once per pulumi run (the sync after preview prints nothing); its warnings are recorded as printed', () => {
