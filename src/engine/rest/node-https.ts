@@ -41,8 +41,16 @@ function headerGetter(res: IncomingMessage): HttpResponse['headers'] {
   };
 }
 
+/**
+ * Connections for requests, at most: more requests in flight wait for one (the engine's dry runs go
+ * out at 4 × its concurrency). Each new connection costs a TLS handshake on both sides, which on the
+ * embedded cluster costs the API server more than the requests it would carry in a bulk sync.
+ */
+export const MAX_REQUEST_CONNECTIONS = 32;
+
 export class HttpsPool {
-  private agent: https.Agent | undefined;
+  private requests: https.Agent | undefined;
+  private streams: https.Agent | undefined;
 
   constructor(private readonly tls: TlsOptions) {}
 
@@ -51,10 +59,15 @@ export class HttpsPool {
     return { ...this.tls };
   }
 
-  private pool(): https.Agent {
-    // As client-go: keep-alive probes after 30 s on idle connections.
-    this.agent ??= new https.Agent({ ...this.tls, keepAlive: true, keepAliveMsecs: 30_000, scheduling: 'lifo' });
-    return this.agent;
+  /** As client-go: keep-alive probes after 30 s on idle connections. */
+  private agent(maxSockets: number): https.Agent {
+    return new https.Agent({ ...this.tls, keepAlive: true, keepAliveMsecs: 30_000, scheduling: 'lifo', maxSockets });
+  }
+
+  /** Requests share a bounded set of connections; watches get their own (a watch holds its connection for as long as it runs). */
+  private pool(kind: 'requests' | 'streams' = 'requests'): https.Agent {
+    if (kind === 'streams') return (this.streams ??= this.agent(Infinity));
+    return (this.requests ??= this.agent(MAX_REQUEST_CONNECTIONS));
   }
 
   /** One exchange: resolves on any status once the whole answer is read; rejects on network errors. */
@@ -94,7 +107,7 @@ export class HttpsPool {
   /** A GET whose answer is streamed (a watch); aborting `signal` ends it. */
   stream(url: URL, headers: Record<string, string>, signal: AbortSignal): Promise<StreamResponse> {
     return new Promise((resolve, reject) => {
-      const req = https.request(url, { method: 'GET', headers, agent: this.pool(), signal });
+      const req = https.request(url, { method: 'GET', headers, agent: this.pool('streams'), signal });
       req.on('error', reject);
       req.on('response', (res) => {
         req.off('error', reject);
@@ -106,8 +119,7 @@ export class HttpsPool {
   }
 
   close(): void {
-    const a = this.agent;
-    this.agent = undefined;
-    a?.destroy();
+    for (const a of [this.requests, this.streams]) a?.destroy();
+    this.requests = this.streams = undefined;
   }
 }
