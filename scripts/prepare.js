@@ -21,6 +21,8 @@ try {
 if (!fs.existsSync(link)) fs.symlinkSync('..', link, 'dir');
 
 const tsc = path.join(root, 'node_modules', 'typescript', 'bin', 'tsc');
+// Built from dist/ itself (scripts/bundle-cli.js), not from a source file of its own.
+const KEEP = new Set([path.join('cli', 'bundle.js')]);
 function pruneOrphans(dir, srcDir) {
   if (!fs.existsSync(dir)) return;
   for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
@@ -31,6 +33,7 @@ function pruneOrphans(dir, srcDir) {
       else pruneOrphans(out, src);
       continue;
     }
+    if (KEEP.has(path.relative(path.join(root, 'dist'), out))) continue;
     const base = e.name.replace(/(\.d\.ts|\.js|\.js\.map|\.d\.ts\.map)$/, '');
     if (base !== e.name && !fs.existsSync(path.join(srcDir, `${base}.ts`))) fs.rmSync(out, { force: true });
   }
@@ -39,4 +42,6 @@ if (process.argv.includes('--prune')) pruneOrphans(path.join(root, 'dist'), path
 if (fs.existsSync(tsc)) {
   const r = spawnSync(process.execPath, [tsc, '-p', path.join(root, 'tsconfig.build.json')], { stdio: 'inherit' });
   if (r.status !== 0) process.exit(r.status ?? 1);
+  const b = spawnSync(process.execPath, [path.join(__dirname, 'bundle-cli.js')], { stdio: 'inherit' });
+  if (b.status !== 0) process.exit(b.status ?? 1);
 }

@@ -74,6 +74,8 @@ test('the tarball holds what users run: no bench, demo or test doubles; sources 
   const files = ok(run('tar', ['-tzf', tarball], work), 'tar').split('\n').filter(Boolean);
   expect(files).toContain('package/LICENSE');
   expect(files).toContain('package/dist/pulumi/runtime.js');
+  // The CLI's one-file build (scripts/bundle-cli.js), which bin/sync-hooks.js loads.
+  expect(files).toContain('package/dist/cli/bundle.js');
   // Test doubles live in test/support, never in src/ (a dist/testing left over from an older build
   // is packed too: delete it). The manifest must not point at them either.
   const unwanted = files.filter((f) => /^package\/dist\/(bench|demo|testing)\//.test(f) || /fake/i.test(f));
@@ -93,6 +95,17 @@ describe('a Pulumi TypeScript project of its own, on the oldest supported Node',
     dir = project('pulumi-project', { 'index.ts': readmeExample() });
     ok(run('npm', ['install'], dir, npmEnv()), 'npm install (pulumi project)');
   }, 20 * 60_000);
+
+  test('the installed sync-hooks command runs from its one-file build (plan of a chart, on the oldest Node)', () => {
+    const bin = path.join(dir, 'node_modules', 'pulumi-sync-hooks', 'bin', 'sync-hooks.js');
+    fs.writeFileSync(path.join(dir, 'one.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: one}\ndata: {a: "1"}\n');
+    const r = run(node, ['--require', path.join(FIXTURES, 'loaded-modules.js'), bin, 'plan', '-f', 'one.yaml', '-o', 'json'], dir);
+    const said = r.stderr.split('\n').filter((l) => l && !l.startsWith('loaded:'));
+    expect({ status: r.status, errors: said.filter((l) => /error|cannot find/i.test(l)) }).toEqual({ status: 0, errors: [] });
+    expect(JSON.parse(r.stdout).steps[0].tasks[0]).toMatchObject({ kind: 'ConfigMap', name: 'one', action: 'apply' });
+    const loaded = r.stderr.split('\n').filter((l) => l.startsWith('loaded:')).map((l) => l.slice(7));
+    expect(loaded.filter((f) => f.includes('pulumi-sync-hooks/dist/')).map((f) => f.replace(/.*pulumi-sync-hooks\//, ''))).toEqual(['dist/cli/compile-cache.js', 'dist/cli/bundle.js']);
+  });
 
   test('npm ls shows one copy of each peer: the project’s own versions', () => {
     for (const [name, version] of Object.entries(PEERS)) {
