@@ -10,7 +10,7 @@ import { SyncFailedError } from '../engine';
 import { planSync } from '../plan';
 import { printPlanOnce, ShownStore } from '../pulumi/once';
 import * as runtime from '../pulumi/runtime';
-import { fromEntries, InventoryEntry, prepareManifests } from '../runner';
+import { fromEntries, InventoryEntry, planTeardownWithInventory, prepareManifests } from '../runner';
 import {
   CheckFailure,
   desiredObjects,
@@ -145,7 +145,9 @@ export class SyncHooksProvider {
     const manifests = prepareManifests(chart.manifests);
     const plan = planSync(manifests, { previous: fromEntries(previous), defaultNamespace: chart.namespace, prune: chart.prune });
     // Always in preview; the update does not print it (nor its warnings) again (src/pulumi/once.ts).
-    printPlanOnce(chart.recordApp || chart.appName, plan, 'plan for pulumi up', (text) => this.engineLog('info', text, urn), { store: this.shown, always: true });
+    // The teardown plan in one line beside it: what `pulumi destroy` would run.
+    const teardown = { plan: planTeardownWithInventory(chart.manifests, previous, chart.namespace), title: 'plan for pulumi destroy' };
+    printPlanOnce(chart.recordApp || chart.appName, plan, 'plan for pulumi up', (text) => this.engineLog('info', text, urn), { store: this.shown, always: true, teardown });
     return { ...inputs, objects: desiredObjects(chart.manifests, chart.namespace), hooks: unknown, lastSync: unknown };
   }
 

@@ -3,7 +3,7 @@
  * objects counted or named and every hook named, then the warnings, one line each. The table with
  * a row per object stays with `sync-hooks plan` (src/plan/format.ts). Pure functions.
  */
-import { describe, PlanTask, PlanWarning, ResourceKey, SyncPlan, TeardownPlan } from '../model';
+import { describe, formatKey, PlanTask, PlanWarning, ResourceKey, SyncPlan, TeardownPlan } from '../model';
 import type { KubeObject } from '../model';
 import { safeKey } from '../plan/inspect';
 
@@ -53,15 +53,21 @@ export function syncPlanCounts(plan: SyncPlan): string {
 
 /**
  * The sync plan in a few lines: a header with the counts, one line per step, SyncFail hooks, the
- * warnings. `title` starts the header (`plan for pulumi up`).
+ * warnings. `title` starts the header (`plan for pulumi up`). With `teardown`, its one line
+ * (`teardownTitle`) follows, and the warnings that only say a delete hook is not part of the sync
+ * are left out: that line names those hooks.
  */
-export function compactSyncPlan(plan: SyncPlan, title: string): string {
-  if (plan.steps.length === 0 && plan.syncFail.length === 0) return [`${title}: nothing to sync`, ...warningLines(plan.warnings)].join('\n');
+export function compactSyncPlan(plan: SyncPlan, title: string, teardown?: { plan: TeardownPlan; title: string }): string {
+  const deleteHooks = new Set(teardown ? [...teardown.plan.preDelete, ...teardown.plan.postDelete].flatMap((s) => s.tasks.map((t) => formatKey(t.key))) : []);
+  const inSync = new Set([...plan.steps.flatMap((s) => s.tasks), ...plan.syncFail].map((t) => formatKey(t.key)));
+  const warnings = plan.warnings.filter((w) => !(w.key && deleteHooks.has(formatKey(w.key)) && !inSync.has(formatKey(w.key))));
+  const tail = [...warningLines(warnings), ...(teardown ? [teardownPlanLine(teardown.plan, teardown.title)] : [])];
+  if (plan.steps.length === 0 && plan.syncFail.length === 0) return [`${title}: nothing to sync`, ...tail].join('\n');
   return [
     `${title}: ${syncPlanCounts(plan)}`,
     ...plan.steps.map((s) => `  ${stepLine(`${s.phase} wave ${s.wave}`, s.tasks)}`),
     ...(plan.syncFail.length ? [`  ${stepLine('SyncFail (on failure)', plan.syncFail)}`] : []),
-    ...warningLines(plan.warnings),
+    ...tail,
   ].join('\n');
 }
 

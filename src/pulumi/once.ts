@@ -9,7 +9,7 @@ import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { SyncPlan } from '../model';
+import type { SyncPlan, TeardownPlan } from '../model';
 import { compactSyncPlan } from './compact-plan';
 
 /** The pulumi CLI's pid: our parent, or its parent when we run under the `/bin/sh` shim (Linux /proc). */
@@ -62,15 +62,22 @@ export interface ShownStore {
 export const pulumiRunStore: ShownStore = { first: firstTimeInThisPulumiRun, seen: shownInThisPulumiRun };
 
 /**
- * The compact plan of a chart, printed through `print` unless this pulumi run printed the same plan
- * before (`always`: print anyway, as preview does); its warnings are recorded as printed either way,
- * so the sync does not repeat them. Returns whether it printed.
+ * The compact plan of a chart (with `teardown`: and the teardown plan's line), printed through
+ * `print` unless this pulumi run printed the same plan before (`always`: print anyway, as preview
+ * does); its warnings are recorded as printed either way, so the sync does not repeat them.
+ * Returns whether it printed.
  */
-export function printPlanOnce(app: string, plan: SyncPlan, title: string, print: (text: string) => void, opts: { store?: ShownStore; always?: boolean } = {}): boolean {
+export function printPlanOnce(
+  app: string,
+  plan: SyncPlan,
+  title: string,
+  print: (text: string) => void,
+  opts: { store?: ShownStore; always?: boolean; teardown?: { plan: TeardownPlan; title: string } } = {},
+): boolean {
   const store = opts.store ?? pulumiRunStore;
   const first = store.first(shownKey.plan(app, compactSyncPlan(plan, 'plan')));
   for (const w of plan.warnings) store.first(shownKey.warning(app, w.message));
   if (!first && !opts.always) return false;
-  print(compactSyncPlan(plan, title));
+  print(compactSyncPlan(plan, title, opts.teardown));
   return true;
 }

@@ -14,7 +14,7 @@ import { entryId, prepareManifests, InventoryEntry, planTeardownWithInventory, s
 import { writeTimelineFile } from '../timeline';
 import { inventoryScope } from '../runner/prepare';
 import { compactRenderer, CompactOptions } from './compact';
-import { compactTeardownPlan, teardownPlanLine } from './compact-plan';
+import { compactTeardownPlan } from './compact-plan';
 import { firstTimeInThisPulumiRun, printPlanOnce, pulumiRunStore, ShownStore, shownKey } from './once';
 import { ChartInputs, ChartOutputs, summarizeHooks } from './inputs';
 import { mergeSecretData } from './secret-data';
@@ -138,8 +138,9 @@ export async function check(olds: Partial<ChartInputs>, news: ChartInputs, ctx: 
     if (ctx.compact === false) {
       log(`plan for pulumi up (prunes are added against the last sync):\n${formatPlan(plan)}`);
       log(`plan for pulumi destroy:\n${formatTeardownPlan(teardown)}`);
-    } else if (printPlanOnce(shownApp(news), plan, 'plan for pulumi up (prunes are added against the last sync)', log, { store: ctx.shown })) {
-      log(teardownPlanLine(teardown, 'plan for pulumi destroy'));
+    } else {
+      const title = 'plan for pulumi up (prunes are added against the last sync)';
+      printPlanOnce(shownApp(news), plan, title, log, { store: ctx.shown, teardown: { plan: teardown, title: 'plan for pulumi destroy' } });
     }
   }
   return { inputs: news, failures };

@@ -117,7 +117,7 @@ test('detailedDiff names the objects and hooks that change', async () => {
   });
 });
 
-test('preview of create prints the plan once on the resource, a line per step, and knows the objects, not the hooks', async () => {
+test('preview of create prints the plan once on the resource, a line per step (the teardown\'s in one), and knows the objects, not the hooks', async () => {
   const { p, logs, shown } = provider();
   const { inputs } = await p.check(URN, {}, { manifests: chart(), namespace: 'shop' });
   const { outs } = await p.create(URN, inputs, { preview: true });
@@ -128,9 +128,10 @@ test('preview of create prints the plan once on the resource, a line per step, a
     '  PreSync wave 0: hook Job shop/migrate',
     '  Sync wave 0: ConfigMap shop/settings',
     '  Sync wave 1: Deployment shop/web',
+    'plan for pulumi destroy: 2 objects deleted in 2 waves',
   ]);
   // Recorded as printed in this pulumi run, under the chart's application: the update's sync does not repeat it.
-  expect(shown.first(shownKey.plan('shop-dev-shop', logs[0].message.replace(/^plan for pulumi up:/, 'plan:')))).toBe(false);
+  expect(shown.first(shownKey.plan('shop-dev-shop', logs[0].message.replace(/^plan for pulumi up:/, 'plan:').replace(/\nplan for pulumi destroy: .*$/, '')))).toBe(false);
   expect(outs.objects.map((o) => `${o.kind} ${o.namespace}/${o.name}`)).toEqual(['ConfigMap shop/settings', 'Deployment shop/web']);
   expect(outs.hooks).toBe(UNKNOWN);
   expect(outs.lastSync).toBe(UNKNOWN);

@@ -36,6 +36,17 @@ test('the sync plan is a line per step: objects counted (named when one or two),
   ]);
 });
 
+test('with the teardown plan, its line follows and the warnings that only say a delete hook is not synced are left out', () => {
+  const skip = { ...configMap('skipped'), metadata: { ...configMap('skipped').metadata, annotations: { 'argocd.argoproj.io/hook': 'Skip' } } };
+  const plan = planSync([...chart(), skip], { defaultNamespace: NS });
+  const teardown = planTeardown([...chart(), skip], { defaultNamespace: NS });
+  const lines = compactSyncPlan(plan, 'plan for pulumi up', { plan: teardown, title: 'plan for pulumi destroy' }).split('\n');
+  // The Skip warning stays; the PreDelete backup's is replaced by the teardown line naming it.
+  expect(plan.warnings.map((w) => w.message)).toEqual([expect.stringMatching(/^Job app\/backup: runs only on teardown/), 'ConfigMap app/skipped: not applied: annotated Skip']);
+  expect(lines.slice(-2)).toEqual([expect.stringMatching(/^warning: ConfigMap app\/skipped: /), expect.stringMatching(/^plan for pulumi destroy: PreDelete hook Job app\/backup, then 5 objects deleted in 2 waves$/)]);
+  expect(lines.join('\n')).not.toMatch(/runs only on teardown/);
+});
+
 test('prunes are listed in their step', () => {
   const previous = [configMap('a'), configMap('old')];
   const text = compactSyncPlan(planSync([configMap('a')], { defaultNamespace: NS, previous }), 'sync plan');
