@@ -42,11 +42,12 @@ function headerGetter(res: IncomingMessage): HttpResponse['headers'] {
 }
 
 /**
- * Connections for requests, at most: more requests in flight wait for one (the engine's dry runs go
- * out at 4 × its concurrency). Each new connection costs a TLS handshake on both sides, which on the
- * embedded cluster costs the API server more than the requests it would carry in a bulk sync.
+ * Connections for requests, at most: as many as the engine has requests in flight by default (its
+ * dry runs go out at 4 × its concurrency of 16); more wait for a free one. Each new connection is a
+ * TLS handshake on both sides; on the embedded cluster, fewer connections cost the API server more
+ * per request once they are open, so the bound is the engine's own default rather than lower.
  */
-export const MAX_REQUEST_CONNECTIONS = 32;
+export const MAX_REQUEST_CONNECTIONS = 64;
 
 export class HttpsPool {
   private requests: https.Agent | undefined;
