@@ -20,6 +20,13 @@ export const DEFAULT_CONCURRENCY = 16;
  * server about as much as the apply, so at equal concurrency validation doubled a bulk sync.
  */
 export const DRY_RUN_CONCURRENCY_FACTOR = 4;
+
+/**
+ * From this many ConfigMaps and Secrets in one validation, those the API server surely accepts
+ * (engine/local-check.ts) are not each dry-run on the server, when no admission webhook or policy
+ * can see them: one per kind and namespace still is. Below it, every object is dry-run.
+ */
+export const LOCAL_CHECK_MIN = 32;
 /** Re-read interval of an awaited object while its watch is broken. */
 export const DEFAULT_POLL_INTERVAL_MS = 1_000;
 /** Safety re-read of awaited objects even while their watch is healthy. */

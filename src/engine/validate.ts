@@ -14,6 +14,9 @@ import { ClusterValidationError, ValidationProblem } from './errors';
 import { Operation } from './operation';
 import { deletesBeforeCreation } from './policy';
 import { dryRunResource, writeOpts } from './write';
+import { unadmittedCoreResources } from './admission';
+import { surelyValid } from './local-check';
+import { LOCAL_CHECK_MIN } from './constants';
 
 interface KindInfo {
   served: boolean;
@@ -110,7 +113,8 @@ export async function validateTasks(op: Operation, tasks: PlanTask[], opts: { dr
       const ns = op.prepared.get(t)?.metadata.namespace;
       return info.served && !(ns && planNamespaces.has(ns) && info.namespaced);
     });
-    await mapLimit(candidates, op.o.dryRunConcurrency, async (task) => {
+    const checkedLocally = await locallyValid(op, candidates);
+    await mapLimit(candidates.filter((t) => !checkedLocally.has(t)), op.o.dryRunConcurrency, async (task) => {
       const obj = op.prepared.get(task)!;
       const { body, create } = dryRunBody(task, obj);
       try {
@@ -126,4 +130,42 @@ export async function validateTasks(op: Operation, tasks: PlanTask[], opts: { dr
   }
 
   if (problems.length) throw new ClusterValidationError(problems);
+}
+
+/** Core resources whose objects `surelyValid` can judge, by kind. */
+const LOCAL_KINDS: Record<string, string> = { ConfigMap: 'configmaps', Secret: 'secrets' };
+
+/**
+ * Of many ConfigMaps and Secrets (at least LOCAL_CHECK_MIN): the new ones the API server surely
+ * accepts (local-check.ts) when no admission webhook or policy can see their kind, except one per
+ * kind and namespace, which is still dry-run on the server (namespace, permissions, quota). Their
+ * server dry runs would cost as much as applying them. Fewer objects, one that exists already, or
+ * any doubt: dry-run on the server.
+ */
+async function locallyValid(op: Operation, candidates: PlanTask[]): Promise<Set<PlanTask>> {
+  const local = candidates.filter((t) => {
+    const obj = op.prepared.get(t)!;
+    const o = writeOptionsOf(obj);
+    return !t.isHook && LOCAL_KINDS[obj.kind] && o.validate && !o.replace && surelyValid(obj);
+  });
+  if (local.length < LOCAL_CHECK_MIN) return new Set();
+  const open = await unadmittedCoreResources(op.client, [...new Set(local.map((t) => LOCAL_KINDS[t.object.kind]))]);
+  // Only new objects: an update can be refused for what the live object holds (immutable: true).
+  const groups = [...new Set(local.map((t) => `${t.object.kind}|${op.prepared.get(t)!.metadata.namespace ?? ''}`))];
+  const existing = new Set<string>();
+  await mapLimit(groups, op.o.concurrency, async (g) => {
+    const [kind, namespace] = g.split('|');
+    if (!open.has(LOCAL_KINDS[kind])) return;
+    for (const o of await op.client.list({ apiVersion: 'v1', kind, namespace })) existing.add(`${g}|${o.metadata.name}`);
+  });
+  const out = new Set<PlanTask>();
+  const represented = new Set<string>();
+  for (const t of local) {
+    const obj = op.prepared.get(t)!;
+    if (!open.has(LOCAL_KINDS[obj.kind]) || existing.has(`${obj.kind}|${obj.metadata.namespace ?? ''}|${obj.metadata.name}`)) continue;
+    const group = `${obj.kind}|${obj.metadata.namespace ?? ''}`;
+    if (represented.has(group)) out.add(t);
+    else represented.add(group);
+  }
+  return out;
 }

@@ -1,5 +1,5 @@
 import { ClusterValidationError, runSync, runTeardown } from '../../../src/engine';
-import { DRY_RUN_CONCURRENCY_FACTOR } from '../../../src/engine/constants';
+import { DRY_RUN_CONCURRENCY_FACTOR, LOCAL_CHECK_MIN } from '../../../src/engine/constants';
 import { FakeKubeClient } from '../../support';
 import { KubeObject } from '../../../src/model';
 import { planSync, planTeardown } from '../../../src/plan';
@@ -63,6 +63,75 @@ test('a new object is dry-run as a create; one that exists answers 409 and is dr
   fake.dispose();
 });
 
+describe('many ConfigMaps and Secrets: checked locally, one per kind and namespace on the server', () => {
+  const many = (n: number, from = 0) => Array.from({ length: n }, (_, i) => configMap(`c${from + i}`));
+  const dryRunNames = (fake: FakeKubeClient) => fake.log.filter((e) => e.dryRun && e.id.includes('/ConfigMap/')).map((e) => e.id.split('/').pop()!);
+
+  test(`${LOCAL_CHECK_MIN} or more new ones: one server dry run, every object still written`, async () => {
+    const fake = fakeCluster();
+    const result = await runSync(fake, planSync(many(LOCAL_CHECK_MIN), { defaultNamespace: NS }), fast);
+    expect(dryRunNames(fake)).toHaveLength(1);
+    expect(result.applied).toHaveLength(LOCAL_CHECK_MIN);
+    fake.dispose();
+  });
+
+  test('fewer: every one is dry-run on the server', async () => {
+    const fake = fakeCluster();
+    await runSync(fake, planSync(many(LOCAL_CHECK_MIN - 1), { defaultNamespace: NS }), fast);
+    expect(dryRunNames(fake)).toHaveLength(LOCAL_CHECK_MIN - 1);
+    fake.dispose();
+  });
+
+  test('one the server would refuse is dry-run, and its problem is reported before any write', async () => {
+    const fake = fakeCluster();
+    const bad: KubeObject = { ...configMap('bad'), metadata: { ...configMap('bad').metadata, labels: { tier: 'not a label value' } } };
+    fake.failOn('create', { name: 'bad' }, 'ConfigMap "bad" is invalid: metadata.labels: Invalid value: "not a label value"', { dryRun: true });
+    const err = await runSync(fake, planSync([...many(LOCAL_CHECK_MIN), bad], { defaultNamespace: NS }), fast).catch((e) => e);
+    expect(err).toBeInstanceOf(ClusterValidationError);
+    expect(err.problems).toEqual([expect.objectContaining({ object: 'ConfigMap app/bad', message: expect.stringContaining('metadata.labels') })]);
+    expect(writes(fake)).toEqual([]);
+    expect(dryRunNames(fake).sort()).toEqual(['bad', 'c0']);
+    fake.dispose();
+  });
+
+  test('ones that exist already are dry-run on the server (the live object may refuse the update)', async () => {
+    const fake = fakeCluster();
+    fake.seed(configMap('c3'));
+    fake.seed(configMap('c7'));
+    await runSync(fake, planSync(many(LOCAL_CHECK_MIN), { defaultNamespace: NS }), fast);
+    expect([...new Set(dryRunNames(fake))].sort()).toEqual(['c0', 'c3', 'c7']);
+    fake.dispose();
+  });
+
+  test('a validating webhook that may see ConfigMaps: every one is dry-run on the server', async () => {
+    const fake = fakeCluster();
+    fake.serve('admissionregistration.k8s.io/v1', 'ValidatingWebhookConfiguration', false);
+    fake.seed({
+      apiVersion: 'admissionregistration.k8s.io/v1',
+      kind: 'ValidatingWebhookConfiguration',
+      metadata: { name: 'policy' },
+      webhooks: [{ name: 'p.example.com', rules: [{ apiGroups: [''], apiVersions: ['v1'], operations: ['CREATE', 'UPDATE'], resources: ['configmaps'] }] }],
+    } as KubeObject);
+    await runSync(fake, planSync(many(LOCAL_CHECK_MIN), { defaultNamespace: NS }), fast);
+    expect(dryRunNames(fake)).toHaveLength(LOCAL_CHECK_MIN);
+    fake.dispose();
+  });
+
+  test('a webhook on other resources does not count', async () => {
+    const fake = fakeCluster();
+    fake.serve('admissionregistration.k8s.io/v1', 'MutatingWebhookConfiguration', false);
+    fake.seed({
+      apiVersion: 'admissionregistration.k8s.io/v1',
+      kind: 'MutatingWebhookConfiguration',
+      metadata: { name: 'pods-only' },
+      webhooks: [{ name: 'p.example.com', rules: [{ apiGroups: [''], apiVersions: ['v1'], operations: ['*'], resources: ['pods'] }] }],
+    } as KubeObject);
+    await runSync(fake, planSync(many(LOCAL_CHECK_MIN), { defaultNamespace: NS }), fast);
+    expect(dryRunNames(fake)).toHaveLength(1);
+    fake.dispose();
+  });
+});
+
 test('a kind defined by a CRD in the same set is accepted, and the CRD is Established before its CRs are applied', async () => {
   const fake = fakeCluster();
   const plan = planSync([widgetCrd, widget('w1')], { defaultNamespace: NS });
@@ -113,7 +182,8 @@ test('the server dry runs go out DRY_RUN_CONCURRENCY_FACTOR times as many at onc
   }
   const fake = new SlowCluster();
   fake.seed(namespace(NS));
-  const objects = Array.from({ length: 100 }, (_, i) => configMap(`c${i}`));
+  // Services: every one is dry-run on the server (unlike many ConfigMaps, see above).
+  const objects = Array.from({ length: 100 }, (_, i): KubeObject => ({ apiVersion: 'v1', kind: 'Service', metadata: { name: `s${i}`, namespace: NS }, spec: {} }));
   await runSync(fake, planSync(objects, { defaultNamespace: NS }), { ...fast, concurrency: 4 });
   expect(DRY_RUN_CONCURRENCY_FACTOR).toBeGreaterThan(1);
   expect(peak).toEqual({ dryRun: 4 * DRY_RUN_CONCURRENCY_FACTOR, write: 4 });
