@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm run sdk`: regenerates sdk/{nodejs,python,go} from schema.json with `pulumi package gen-sdk`.
+// `npm run sdk`: regenerates sdk/{nodejs,python,go,dotnet} from schema.json (src/provider/sdkgen.ts).
 // `npm run sdk:check` (CI): fails if the committed SDKs differ from a fresh generation.
 'use strict';
 const { syncSdks } = require('../dist/provider/sdkgen.js');

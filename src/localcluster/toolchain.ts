@@ -15,6 +15,7 @@ import { buildKubernetesProvider } from './parts/kubernetes-provider';
 import { buildKwok } from './parts/kwok';
 import { ambientPulumi, buildPulumi, installNodejsShim } from './parts/pulumi';
 import { buildSdkGen } from './parts/sdk-gen';
+import { buildSdkGenDotnet } from './parts/sdk-gen-dotnet';
 import { buildYamlLanguage } from './parts/yaml-language';
 import { ProgressFn, stderrProgress } from './progress';
 import { componentDirs, PULUMI_VERSION } from './versions';
@@ -46,6 +47,8 @@ export interface Toolchain {
    * first on PATH for `pulumi package gen-sdk`, and only for that.
    */
   sdkGenBinDir?: string;
+  /** `pulumi-sdkgen-dotnet <schema.json> <out-dir>`, the .NET SDK generator (part `sdk-gen-dotnet`). */
+  sdkGenDotnet?: string;
   /** The `helm` executable (part `helm`, opt-in). */
   helm?: string;
 }
@@ -53,7 +56,7 @@ export interface Toolchain {
 export interface ToolchainOptions {
   progress?: ProgressFn;
   /** Which parts are needed (default: all). */
-  parts?: Array<'k8s' | 'kwok' | 'pulumi' | 'kubernetes-provider' | 'yaml-language' | 'sdk-gen' | 'helm'>;
+  parts?: Array<'k8s' | 'kwok' | 'pulumi' | 'kubernetes-provider' | 'yaml-language' | 'sdk-gen' | 'sdk-gen-dotnet' | 'helm'>;
 }
 
 /** Ensures every needed binary is present, building what is missing. Warm: a few stat calls. */
@@ -89,6 +92,7 @@ export async function ensureToolchain(opts: ToolchainOptions = {}): Promise<Tool
   if (parts.has('kubernetes-provider')) await build('pulumi-kubernetes', dirs.kubernetesProvider, buildKubernetesProvider);
   if (parts.has('yaml-language')) await build('pulumi-yaml', dirs.yamlLanguage, buildYamlLanguage);
   if (parts.has('sdk-gen')) await build('pulumi-sdkgen', dirs.sdkGen, buildSdkGen);
+  if (parts.has('sdk-gen-dotnet')) await build('pulumi-sdkgen-dotnet', dirs.sdkGenDotnet, buildSdkGenDotnet);
   if (parts.has('helm')) await build('helm', dirs.helm, buildHelm);
   const binDir = parts.has('pulumi')
     ? installPackageBinDir(pulumi, [path.join(dirs.pulumi, 'bin'), ...(isComplete(dirs.yamlLanguage) ? [path.join(dirs.yamlLanguage, 'bin')] : [])])
@@ -102,6 +106,7 @@ export async function ensureToolchain(opts: ToolchainOptions = {}): Promise<Tool
     ...(parts.has('kubernetes-provider') ? { kubernetesProviderBinDir: path.join(dirs.kubernetesProvider, 'bin') } : {}),
     ...(binDir ? { binDir } : {}),
     ...(parts.has('sdk-gen') ? { sdkGenBinDir: path.join(dirs.sdkGen, 'bin') } : {}),
+    ...(parts.has('sdk-gen-dotnet') ? { sdkGenDotnet: path.join(dirs.sdkGenDotnet, 'bin', 'pulumi-sdkgen-dotnet') } : {}),
     ...(parts.has('helm') ? { helm: path.join(dirs.helm, 'bin', 'helm') } : {}),
   };
 }

@@ -12,6 +12,12 @@ export const ETCD_VERSION = 'v3.7.3';
 export const KWOK_VERSION = 'v0.8.0';
 export const PULUMI_VERSION = 'v3.259.0';
 /**
+ * github.com/pulumi/pulumi/pkg/v3 for the .NET SDK generator (tools/pulumi-sdkgen-dotnet): codegen/dotnet
+ * moved to pulumi-dotnet, which the module proxy does not serve; v3.225.1 is the newest served release
+ * that still has it (v3.229.0 and later do not).
+ */
+export const PULUMI_DOTNET_CODEGEN_VERSION = 'v3.225.1';
+/**
  * `pulumi-resource-kubernetes`, built from the Go module proxy to match the npm `@pulumi/kubernetes`
  * pin (package.json). The provider module has no tags of its own, only pseudo-versions, and the proxy
  * we can reach serves just this one: commit f47bc2d6f199 (2026-01-15), the commit that
@@ -45,6 +51,8 @@ export interface ComponentDirs {
   yamlLanguage: string;
   /** Code-generation-only language hosts for `pulumi package gen-sdk` (part `sdk-gen`). */
   sdkGen: string;
+  /** The .NET SDK generator (part `sdk-gen-dotnet`). */
+  sdkGenDotnet: string;
   /** The `helm` CLI (built only when asked for: part `helm`). */
   helm: string;
 }
@@ -58,6 +66,7 @@ export function componentDirs(root = cacheRoot()): ComponentDirs {
     kubernetesProvider: path.join(root, `pulumi-kubernetes-v${PULUMI_KUBERNETES_VERSION}-r1`),
     yamlLanguage: path.join(root, `pulumi-yaml-${PULUMI_YAML_VERSION}-r2`),
     sdkGen: path.join(root, `pulumi-sdkgen-${PULUMI_VERSION}`),
+    sdkGenDotnet: path.join(root, `pulumi-sdkgen-dotnet-${PULUMI_DOTNET_CODEGEN_VERSION}`),
     helm: path.join(root, `helm-${HELM_VERSION}`),
   };
 }

@@ -1,6 +1,7 @@
 /**
  * The SDKs under sdk/ are generated from schema.json with `pulumi package gen-sdk`, using the
- * toolchain's pulumi and the code-generation-only language hosts (toolchain part `sdk-gen`).
+ * toolchain's pulumi and the code-generation-only language hosts (toolchain part `sdk-gen`), and
+ * for .NET with `pulumi-sdkgen-dotnet` (part `sdk-gen-dotnet`; no language host for .NET here).
  * `npm run sdk` regenerates them; `npm run sdk:check` fails when they differ from what
  * regeneration produces. sdk/schema.sha256 records the schema they were generated from, so a unit
  * test notices a schema change without running the generators.
@@ -14,7 +15,9 @@ import { ensureToolchain } from '../localcluster/toolchain';
 import { pulumiEnv } from '../pulumi/workspace';
 
 /** Languages `pulumi package gen-sdk` can generate with the hosts we build. */
-export const SDK_LANGUAGES = ['nodejs', 'python', 'go'] as const;
+export const GEN_SDK_LANGUAGES = ['nodejs', 'python', 'go'] as const;
+/** Every SDK under sdk/: the gen-sdk ones and .NET (tools/pulumi-sdkgen-dotnet). */
+export const SDK_LANGUAGES = [...GEN_SDK_LANGUAGES, 'dotnet'] as const;
 
 export const ROOT = path.resolve(__dirname, '..', '..');
 
@@ -47,21 +50,25 @@ export interface GenerateResult {
   failed: Array<{ language: string; message: string }>;
 }
 
-/** Runs `pulumi package gen-sdk schema.json --language <lang>` for each language into a temp dir. */
+/**
+ * Runs `pulumi package gen-sdk schema.json --language <lang>` for each gen-sdk language, and
+ * `pulumi-sdkgen-dotnet schema.json <dir>/dotnet` for .NET, into a temp dir.
+ */
 export async function generateSdks(languages: readonly string[] = SDK_LANGUAGES): Promise<GenerateResult> {
-  const tc = await ensureToolchain({ parts: ['pulumi', 'sdk-gen'] });
+  const dotnet = languages.includes('dotnet');
+  const tc = await ensureToolchain({ parts: ['pulumi', 'sdk-gen', ...(dotnet ? (['sdk-gen-dotnet'] as const) : [])] });
   const out = fs.mkdtempSync(path.join(os.tmpdir(), 'sync-hooks-sdk-'));
   const env = { ...process.env, ...pulumiEnv(tc, path.join(out, '.state')) };
   // The codegen hosts first, only for this command (they run no programs).
   env.PATH = [tc.sdkGenBinDir, env.PATH].join(path.delimiter);
+  const schema = path.join(ROOT, 'schema.json');
   const result: GenerateResult = { dir: out, languages: [], failed: [] };
   for (const language of languages) {
-    const r = spawnSync(tc.pulumi, ['package', 'gen-sdk', path.join(ROOT, 'schema.json'), '--language', language, '--out', out], {
-      cwd: ROOT,
-      env,
-      encoding: 'utf8',
-      timeout: 300_000,
-    });
+    const [cmd, args] =
+      language === 'dotnet'
+        ? [tc.sdkGenDotnet!, [schema, path.join(out, 'dotnet')]]
+        : [tc.pulumi, ['package', 'gen-sdk', schema, '--language', language, '--out', out]];
+    const r = spawnSync(cmd, args, { cwd: ROOT, env, encoding: 'utf8', timeout: 300_000 });
     if (r.status === 0) result.languages.push(language);
     else result.failed.push({ language, message: `${r.stderr || r.stdout || r.error?.message}`.trim() });
   }

@@ -5,7 +5,8 @@
 // same ones the upstream hosts call) and answers GeneratePackage for the language named by the
 // name it is run as: pulumi-language-nodejs, pulumi-language-python or pulumi-language-go
 // (the toolchain links those names to this one binary in a directory used only for gen-sdk).
-// It runs no programs. .NET is not here: its generator moved to github.com/pulumi/pulumi-dotnet.
+// It runs no programs. .NET is not here: its generator moved to github.com/pulumi/pulumi-dotnet
+// (tools/pulumi-sdkgen-dotnet generates the .NET SDK with the last served pkg/v3 that had it).
 package main
 
 import (

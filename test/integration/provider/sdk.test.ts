@@ -1,5 +1,5 @@
 /**
- * The SDKs generated with `pulumi package gen-sdk`: regenerating from schema.json reproduces what
+ * The SDKs generated from schema.json (gen-sdk; .NET with tools/pulumi-sdkgen-dotnet): regenerating reproduces what
  * is committed under sdk/, the Python SDK imports with the `pulumi` package from PyPI, and the Go
  * SDK builds. No cluster needed; needs network for PyPI and the Go module proxy.
  */
@@ -17,7 +17,7 @@ function run(cmd: string, args: string[], opts: { cwd?: string; env?: NodeJS.Pro
 
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'sync-hooks-sdktest-'));
 
-test('regenerating the SDKs from schema.json matches sdk/ (nodejs, python, go)', async () => {
+test('regenerating the SDKs from schema.json matches sdk/ (nodejs, python, go, dotnet)', async () => {
   const { differences, failed } = await syncSdks({ check: true, log: () => undefined });
   expect(failed).toEqual([]);
   expect(differences).toEqual([]);
