@@ -34,6 +34,19 @@ export function engineAddressOf(args: string[]): string | undefined {
   return rest[0];
 }
 
+/**
+ * SIGINT: a Ctrl-C that reaches us (same process group as the CLI) cancels a running call like the
+ * engine's Cancel (hooks terminated, SyncFail runs, the call answers). With nothing running it is
+ * the engine closing the plugin at the end of a preview or update: exit at once (ignoring it kept
+ * every `pulumi up` waiting for the engine's grace period, twice).
+ */
+export function onSigint(provider: { cancel(): void }, busy: () => boolean, exit: () => void): () => void {
+  return () => {
+    provider.cancel();
+    if (!busy()) exit();
+  };
+}
+
 export async function main(args: string[]): Promise<void> {
   if (args.includes('--version')) {
     process.stdout.write(`${providerVersion()}\n`);
@@ -43,9 +56,7 @@ export async function main(args: string[]): Promise<void> {
     process.stdout.write(`${JSON.stringify(JSON.parse(providerSchema()), null, 2)}\n`);
     return;
   }
-  const { port, provider } = await serve({ version: providerVersion(), schema: providerSchema(), engineAddress: engineAddressOf(args) });
-  // A Ctrl-C that reaches us (same process group as the CLI) cancels like the engine's Cancel;
-  // the engine ends the plugin when it is done with it.
-  process.on('SIGINT', () => provider.cancel());
+  const { port, provider, busy } = await serve({ version: providerVersion(), schema: providerSchema(), engineAddress: engineAddressOf(args) });
+  process.on('SIGINT', onSigint(provider, busy, () => process.exit(0)));
   process.stdout.write(`${port}\n`);
 }

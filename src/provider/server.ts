@@ -127,10 +127,22 @@ export interface ServeOptions {
 }
 
 /** Starts serving on 127.0.0.1 and returns the port (the launcher prints it for the engine). */
-export async function serve(opts: ServeOptions): Promise<{ port: number; provider: SyncHooksProvider; server: grpcTypes.Server }> {
+export async function serve(opts: ServeOptions): Promise<{ port: number; provider: SyncHooksProvider; server: grpcTypes.Server; busy: () => boolean }> {
   const engine = engineLogger(opts.engineAddress);
   const provider = new SyncHooksProvider(engine.log);
-  const u = (fn: (req: any) => Promise<unknown> | unknown) => unary(engine.flush, fn);
+  /** Calls being served: the engine's SIGINT ends an idle plugin at once, a busy one is cancelled (main.ts). */
+  let inFlight = 0;
+  const counted =
+    (fn: (req: any) => Promise<unknown> | unknown) =>
+    async (req: any): Promise<unknown> => {
+      inFlight++;
+      try {
+        return await fn(req);
+      } finally {
+        inFlight--;
+      }
+    };
+  const u = (fn: (req: any) => Promise<unknown> | unknown) => unary(engine.flush, counted(fn));
   const checkResponse = (r: { inputs: unknown; failures: Array<{ property: string; reason: string }> }) => {
     const resp = new provproto.CheckResponse();
     resp.setInputs(struct(markSecrets(r.inputs as Record<string, unknown>)));
@@ -201,5 +213,5 @@ export async function serve(opts: ServeOptions): Promise<{ port: number; provide
   const port = await new Promise<number>((resolve, reject) =>
     server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (err, p) => (err ? reject(err) : resolve(p))),
   );
-  return { port, provider, server };
+  return { port, provider, server, busy: () => inFlight > 0 };
 }

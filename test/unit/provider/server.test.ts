@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as provrpc from '@pulumi/pulumi/proto/provider_grpc_pb';
 import * as provproto from '@pulumi/pulumi/proto/provider_pb';
-import { engineAddressOf, providerSchema, providerVersion } from '../../../src/provider/main';
+import { engineAddressOf, onSigint, providerSchema, providerVersion } from '../../../src/provider/main';
 import { serve } from '../../../src/provider/server';
 
 const fromPulumi = createRequire(require.resolve('@pulumi/pulumi/package.json'));
@@ -15,8 +15,10 @@ const MANIFESTS = 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a, namespac
 
 let stop: () => void;
 let client: any;
+let busy: () => boolean;
 beforeAll(async () => {
   const s = await serve({ version: providerVersion(), schema: providerSchema() });
+  busy = s.busy;
   client = new (provrpc.ResourceProviderClient as any)(`127.0.0.1:${s.port}`, grpc.credentials.createInsecure());
   stop = () => {
     client.close();
@@ -75,4 +77,19 @@ test('Check failures reach the engine as CheckFailures', async () => {
 test('the engine address is the first argument that is not a logging flag', () => {
   expect(engineAddressOf(['--logtostderr', '-v=9', '--tracing', 'http://x', '127.0.0.1:1234'])).toBe('127.0.0.1:1234');
   expect(engineAddressOf([])).toBeUndefined();
+});
+
+test('SIGINT ends an idle plugin at once (the engine closing it); a busy one is cancelled and keeps serving', async () => {
+  const events: string[] = [];
+  const handler = (isBusy: boolean) => onSigint({ cancel: () => events.push('cancel') }, () => isBusy, () => events.push('exit'));
+  handler(false)();
+  expect(events).toEqual(['cancel', 'exit']);
+  events.length = 0;
+  handler(true)();
+  expect(events).toEqual(['cancel']);
+
+  // The server counts the calls it is serving: none once they answered.
+  await call<provproto.GetSchemaResponse>('getSchema', new provproto.GetSchemaRequest());
+  await call('checkConfig', new provproto.CheckRequest()).catch(() => undefined);
+  expect(busy()).toBe(false);
 });
