@@ -72,30 +72,18 @@ export function runPulumi(tc: Toolchain, p: YamlProject, args: string[]) {
 
 /**
  * Lines of a `pulumi up --non-interactive` output a user reads: without the Outputs blocks (the
- * program's), Pulumi's "using pulumi-… from $PATH" warnings (the dev toolchain puts plugins on
- * $PATH; a normal install has none) and the Stack's Diagnostics section when it held only those.
+ * program's) and Pulumi's "using pulumi-… from $PATH" warnings (the dev toolchain puts plugins on
+ * $PATH; a normal install has none).
  */
 export function readLines(out: string): string[] {
-  const kept: string[] = [];
+  const lines: string[] = [];
   let inOutputs = false;
   for (const l of out.split('\n')) {
     if (l === 'Outputs:') inOutputs = true;
     else if (inOutputs && (l === '' || /^\s/.test(l))) continue;
     else inOutputs = false;
-    if (!inOutputs && !/using pulumi-\S+ from \$PATH/.test(l)) kept.push(l);
+    if (!inOutputs && !/using pulumi-\S+ from \$PATH/.test(l)) lines.push(l);
   }
-  if (kept[kept.length - 1] === '') kept.pop();
-  const lines: string[] = [];
-  for (let i = 0; i < kept.length; i++) {
-    if (/^ {2}pulumi:pulumi:Stack \(.*\):$/.test(kept[i])) {
-      let j = i + 1;
-      while (j < kept.length && kept[j] === '') j++;
-      if (j >= kept.length || !/^ {4}/.test(kept[j])) {
-        i = j - 1; // the header and its blank lines: nothing else was in the section
-        continue;
-      }
-    }
-    lines.push(kept[i]);
-  }
+  if (lines[lines.length - 1] === '') lines.pop();
   return lines;
 }
