@@ -173,9 +173,12 @@ export function changedFields(olds: ChartOutputs, news: ChartInputs & { __provid
   if (stableStringify(olds.manifests) !== stableStringify(news.manifests)) changed.push('manifests');
   if (stableStringify(olds.secretData ?? {}) !== stableStringify(news.secretData ?? {})) changed.push('secretData');
   if (stableStringify(olds.triggers ?? []) !== stableStringify(news.triggers ?? [])) changed.push('triggers');
-  for (const k of ['namespace', 'prune', 'runNonce', 'appName'] as const) {
+  for (const k of ['namespace', 'prune', 'runNonce'] as const) {
     if ((olds[k] ?? null) !== (news[k] ?? null)) changed.push(k);
   }
+  // A state the native plugin wrote has no appName (it takes the name from the URN, which a move by
+  // alias keeps): only a name that was stored and differs is a change.
+  if (olds.appName !== undefined && olds.appName !== news.appName) changed.push('appName');
   if (stableStringify(olds.timeouts ?? {}) !== stableStringify(news.timeouts ?? {})) changed.push('timeouts');
   if (olds.lastSync?.status === 'Failed') changed.push('lastSync');
   // Drift found by `pulumi refresh`: objects of the chart missing from the cluster are repaired.
@@ -185,12 +188,26 @@ export function changedFields(olds: ChartOutputs, news: ChartInputs & { __provid
   }
   const provider = (olds as { __provider?: string }).__provider;
   if (provider !== undefined && news.__provider !== undefined && provider !== news.__provider) changed.push('__provider');
+  // A state without the dynamic provider's code was written by the native plugin (a stack moved
+  // here by alias): it must be rewritten as this resource's, which `update` does without a sync.
+  if (provider === undefined && news.__provider !== undefined) changed.push(ADOPTED);
   return changed;
+}
+
+/** changedFields' name for a state written by the native plugin. */
+const ADOPTED = 'adopted';
+
+/** Whether the only reason to update is taking over the native plugin's state (no sync then). */
+function adoptionOnly(changed: string[]): boolean {
+  return changed.length === 1 && changed[0] === ADOPTED;
 }
 
 export async function diff(_id: string, olds: ChartOutputs, news: ChartInputs & { __provider?: string }, ctx: RuntimeContext = {}) {
   const changed = changedFields(olds, news);
-  if (changed.length > 0 && !ctx.log && firstTimeInThisPulumiRun(`${news.appName}\0${changed.join()}`)) logger(news.appName, ctx)(`changed: ${changed.join(', ')}: the next pulumi up runs a sync`);
+  if (adoptionOnly(changed)) {
+    if (!ctx.log && firstTimeInThisPulumiRun(`${news.appName}\0${ADOPTED}`)) logger(news.appName, ctx)('state written by the sync-hooks plugin: taken over without a sync');
+  } else if (changed.length > 0 && !ctx.log && firstTimeInThisPulumiRun(`${news.appName}\0${changed.join()}`))
+    logger(news.appName, ctx)(`changed: ${changed.join(', ')}: the next pulumi up runs a sync`);
   return { changes: changed.length > 0, replaces: [], deleteBeforeReplace: false, stables: [] as string[] };
 }
 
@@ -264,7 +281,9 @@ export async function create(inputs: ChartInputs, ctx: RuntimeContext = {}) {
   return { id, outs: await sync(id, inputs, [], ctx) };
 }
 
-export async function update(id: string, olds: ChartOutputs, news: ChartInputs, ctx: RuntimeContext = {}) {
+export async function update(id: string, olds: ChartOutputs, news: ChartInputs & { __provider?: string }, ctx: RuntimeContext = {}) {
+  // Taking over the plugin's state: this resource's inputs, the last sync's results as they were.
+  if (adoptionOnly(changedFields(olds, news))) return { outs: { ...(news as ChartOutputs), objects: olds.objects ?? [], hooks: olds.hooks ?? [], lastSync: olds.lastSync } as ChartOutputs };
   return { outs: await sync(id, news, olds.objects ?? [], ctx) };
 }
 

@@ -112,3 +112,62 @@ test('dynamic SyncedChart → native plugin by type alias: no hook re-runs, no o
     await t.cleanup();
   }
 });
+
+test('native plugin → dynamic SyncedChart by type alias (manifests as objects): no hook re-runs, no object recreated', async () => {
+  const ns = uniqueName('mig');
+  const manifests: KubeObject[] = app({ ns, secretValue: `s3cr3t-${uniqueName('v')}` });
+  const kubeconfig = fs.readFileSync(kubeconfigPath(), 'utf8');
+  const mode = { dynamic: false };
+  const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sync-hooks-migrate-'));
+  const program = async () => {
+    if (!mode.dynamic) {
+      const c = new NativeSyncedChart('app', { manifests, namespace: ns });
+      return { hooks: c.hooks, objects: c.objects };
+    }
+    // As the README says: same name, same chart, the plugin's type as an alias.
+    const c = new SyncedChart('app', { chart: manifests, kubeconfig, namespace: ns }, { aliases: [{ type: NATIVE_TYPE }] });
+    return { hooks: c.hooks, objects: c.objects };
+  };
+  const stack = await localStack({ projectName: 'synchooksmigrate', stackName: uniqueName('m'), program, stateDir, toolchain: tc });
+  await stack.setConfig('sync-hooks:kubeconfig', { value: kubeconfig, secret: true });
+  const rec = await Recorder.start(['Job', 'Deployment', 'ConfigMap', 'Secret']);
+  try {
+    const first = await stack.up();
+    expect(first.summary.result).toBe('succeeded');
+    await eventually('the first sync to be seen by the watch', async () => rec.created('Job', 'notify-', ns));
+    const uids = async () => ({
+      migrate: (await batch.readNamespacedJob({ name: 'migrate', namespace: ns })).metadata?.uid,
+      web: (await apps.readNamespacedDeployment({ name: 'web', namespace: ns })).metadata?.uid,
+      cfgA: (await core.readNamespacedConfigMap({ name: 'cfg-a', namespace: ns })).metadata?.uid,
+    });
+    const before = await uids();
+
+    rec.clear();
+    mode.dynamic = true;
+    const lines: string[] = [];
+    const moved = await stack.up({ onOutput: (l) => lines.push(l) });
+    expect(moved.summary.result).toBe('succeeded');
+    // The chart's state is rewritten as the dynamic resource's (an update without a sync), and the
+    // dynamic chart's companion SyncedChartApp is created.
+    const changes = moved.summary.resourceChanges ?? {};
+    expect(Object.fromEntries(Object.entries(changes).filter(([k]) => k !== 'same'))).toEqual({ create: 1, update: 1 });
+    const log = lines.join('').split('\nOutputs:')[0];
+    expect(log).toContain('taken over without a sync');
+    expect(log).not.toMatch(/sync succeeded|hook Job|sync plan/);
+    expect(await uids()).toEqual(before);
+    expect(rec.events.filter((e) => e.namespace === ns && (e.type === 'ADDED' || e.type === 'DELETED'))).toEqual([]);
+    const types = (await stack.exportStack()).deployment.resources.map((r: { type: string }) => r.type);
+    expect(types).toContain(DYNAMIC_TYPE);
+    expect(types).not.toContain(NATIVE_TYPE);
+
+    // Owned by the dynamic resource from now on: destroy runs the delete hooks.
+    const destroyed = await stack.destroy();
+    expect(destroyed.summary.result).toBe('succeeded');
+    await eventually('PreDelete backup ran', async () => rec.completed('backup', ns));
+    await eventually('namespace gone', () => isNotFound(core.readNamespace({ name: ns })));
+  } finally {
+    rec.stop();
+    await stack.destroy().catch(() => undefined);
+    fs.rmSync(stateDir, { recursive: true, force: true });
+  }
+});

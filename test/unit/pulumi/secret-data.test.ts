@@ -37,3 +37,19 @@ test('diff: a changed password changes secretData only; a changed ConfigMap chan
   const cm = state(chart('a', 2));
   expect(changedFields(old, cm).filter((f) => f !== 'objects')).toEqual(['manifests']);
 });
+
+test('diff: a state without appName (written by the native plugin, moved here by alias) is not a change; a different stored name is', () => {
+  const now = state(chart('a'));
+  const { appName: _drop, ...fromPlugin } = now;
+  void _drop;
+  expect(changedFields(fromPlugin as ChartOutputs, now).filter((f) => f !== 'objects')).toEqual([]);
+  expect(changedFields({ ...now, appName: 'old-name' }, now).filter((f) => f !== 'objects')).toEqual(['appName']);
+});
+
+test('diff: a state without the dynamic provider code (the plugin wrote it) is only "adopted", which update takes over without a sync', () => {
+  const now = { ...state(chart('a')), __provider: 'code' } as ChartOutputs & { __provider: string };
+  const { __provider: _code, ...fromPlugin } = now;
+  void _code;
+  expect(changedFields(fromPlugin as ChartOutputs, now).filter((f) => f !== 'objects')).toEqual(['adopted']);
+  expect(changedFields(now, now).filter((f) => f !== 'objects')).toEqual([]);
+});
