@@ -15,9 +15,8 @@ import { loadKubeConfig, parseKubeconfig } from './kubeconfig';
 import { HttpsPool, StreamResponse, TlsOptions } from './rest/node-https';
 import type { HttpResponse, SendInit } from './rest/transport';
 
-export interface Authenticated {
+interface Authenticated {
   headers: Record<string, string>;
-  /** undefined: undici's global dispatcher (no TLS option to apply). */
   dispatcher: unknown;
 }
 
@@ -28,8 +27,6 @@ export interface KubeConnection {
   readonly user: string;
   /** Which loader serves it: `direct` (Node's https) or `client-node` (its undici). */
   readonly via: 'direct' | 'client-node';
-  /** Headers and dispatcher for one request (per request: exec/OIDC tokens may rotate). */
-  authenticate(url: URL, method: string): Promise<Authenticated>;
   /** One HTTP exchange, authenticated: resolves on any status, throws on network errors. */
   send(url: URL, init: SendInit): Promise<HttpResponse>;
   /** A streamed, authenticated GET (a watch); aborting `signal` ends it. */
@@ -82,13 +79,9 @@ class DirectConnection implements KubeConnection {
     return this.https().tlsOptions;
   }
 
-  private headers(): Record<string, string> {
+  /** The authentication headers of every request (static credentials). */
+  headers(): Record<string, string> {
     return this.cfg.authorization ? { Authorization: this.cfg.authorization } : {};
-  }
-
-  async authenticate(): Promise<Authenticated> {
-    this.https();
-    return { headers: this.headers(), dispatcher: undefined };
   }
 
   send(url: URL, init: SendInit): Promise<HttpResponse> {
@@ -123,7 +116,8 @@ class ClientNodeConnection implements KubeConnection {
     this.user = kc.getCurrentUser()?.name ?? ctx?.user ?? 'unknown';
   }
 
-  async authenticate(url: URL, method: string): Promise<Authenticated> {
+  /** Headers and dispatcher for one request (per request: exec/OIDC tokens may rotate). */
+  private async authenticate(url: URL, method: string): Promise<Authenticated> {
     const { RequestContext } = require('@kubernetes/client-node');
     const ctx = new RequestContext(url.toString(), method);
     await this.kc.applySecurityAuthentication(ctx);

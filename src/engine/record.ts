@@ -257,8 +257,9 @@ export class OperationRecorder {
     while (this.writing) await this.writing.catch(() => undefined);
     if (!this.dirty) return;
     this.dirty = false;
-    if (this.content() === this.stored) return;
-    this.writing = this.write().finally(() => (this.writing = undefined));
+    const content = this.content();
+    if (content === this.stored) return;
+    this.writing = this.write(content).finally(() => (this.writing = undefined));
     try {
       await this.writing;
     } catch (e) {
@@ -272,9 +273,9 @@ export class OperationRecorder {
     return JSON.stringify({ ...s, operation: { ...s.operation, updatedAt: undefined } });
   }
 
-  private async write(): Promise<void> {
+  /** Stores the state; `content` is `content()` of it, kept as what was stored once written. */
+  private async write(content: string): Promise<void> {
     const s = this.state!;
-    const content = this.content();
     s.operation.updatedAt = new Date().toISOString();
     const ref = recordRef(this.app, this.namespace);
     const body: KubeObject = {

@@ -151,7 +151,8 @@ async function locallyValid(op: Operation, candidates: PlanTask[]): Promise<Set<
   if (local.length < LOCAL_CHECK_MIN) return new Set();
   const open = await unadmittedCoreResources(op.client, [...new Set(local.map((t) => LOCAL_KINDS[t.object.kind]))]);
   // Only new objects: an update can be refused for what the live object holds (immutable: true).
-  const groups = [...new Set(local.map((t) => `${t.object.kind}|${op.prepared.get(t)!.metadata.namespace ?? ''}`))];
+  const groupKey = (t: PlanTask) => `${t.object.kind}|${op.prepared.get(t)!.metadata.namespace ?? ''}`;
+  const groups = [...new Set(local.map(groupKey))];
   const existing = new Set<string>();
   await mapLimit(groups, op.o.concurrency, async (g) => {
     const [kind, namespace] = g.split('|');
@@ -161,9 +162,8 @@ async function locallyValid(op: Operation, candidates: PlanTask[]): Promise<Set<
   const out = new Set<PlanTask>();
   const represented = new Set<string>();
   for (const t of local) {
-    const obj = op.prepared.get(t)!;
-    if (!open.has(LOCAL_KINDS[obj.kind]) || existing.has(`${obj.kind}|${obj.metadata.namespace ?? ''}|${obj.metadata.name}`)) continue;
-    const group = `${obj.kind}|${obj.metadata.namespace ?? ''}`;
+    const group = groupKey(t);
+    if (!open.has(LOCAL_KINDS[t.object.kind]) || existing.has(`${group}|${op.prepared.get(t)!.metadata.name}`)) continue;
     if (represented.has(group)) out.add(t);
     else represented.add(group);
   }
