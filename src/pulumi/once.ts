@@ -1,8 +1,9 @@
 /**
  * "Printed once per `pulumi up`": `pulumi up` runs a preview and then the update in the same
  * pulumi process, each with its own provider process (dynamic provider and plugin alike). What
- * the preview printed (the plan, its warnings) is remembered in a marker file keyed by the pulumi
- * process and the text, so the update does not print it again. A `pulumi up --skip-preview` (the
+ * the preview printed (the plan, its warnings) is remembered in a marker file keyed by the text,
+ * in a directory of the pulumi process (pid and start time), so the update does not print it
+ * again; directories of pulumi processes that are gone are removed. A `pulumi up --skip-preview` (the
  * Automation API's) has no preview: the update prints it.
  */
 import * as crypto from 'node:crypto';
@@ -12,12 +13,22 @@ import * as path from 'node:path';
 import type { SyncPlan, TeardownPlan } from '../model';
 import { compactSyncPlan } from './compact-plan';
 
+/** `/proc/<pid>/stat`'s fields after the command name (field 3 onwards), or undefined. */
+function statFields(pid: number): string[] | undefined {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  } catch {
+    return undefined;
+  }
+}
+
 /** The pulumi CLI's pid: our parent, or its parent when we run under the `/bin/sh` shim (Linux /proc). */
 function pulumiPid(): number {
   try {
     const stat = fs.readFileSync(`/proc/${process.ppid}/stat`, 'utf8');
     const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-    const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+    const ppid = Number(statFields(process.ppid)?.[1]);
     if (comm !== 'pulumi' && ppid > 1) return ppid;
   } catch {
     /* no /proc: the parent it is */
@@ -25,24 +36,62 @@ function pulumiPid(): number {
   return process.ppid;
 }
 
-function marker(what: string): string {
-  const key = crypto.createHash('sha256').update(`${pulumiPid()}\0${what}`).digest('hex').slice(0, 16);
-  return path.join(os.tmpdir(), `sync-hooks-shown-${key}`);
+const PREFIX = 'sync-hooks-shown-';
+
+/** A process as `<pid>-<start time>`: a pid used again by a later process is another key. */
+function processKey(pid: number): string | undefined {
+  const start = statFields(pid)?.[19]; // field 22, starttime
+  return start === undefined ? undefined : `${pid}-${start}`;
 }
+
+/** Markers of the flat layout before per-process directories (never removed then). */
+const LEGACY = new RegExp(`^${PREFIX}[0-9a-f]{16}$`);
+const PER_PROCESS = new RegExp(`^${PREFIX}(\\d+)-\\d+$`);
+
+/**
+ * The markers of pulumi process `pid` under `base`: a directory made at the first use, which
+ * removes the directories of pulumi processes that are gone (and old flat markers), so markers do
+ * not pile up.
+ */
+export function processMarkers(base: string, pid: number): ShownStore {
+  let dir: string | undefined;
+  const marker = (what: string) => {
+    if (!dir) {
+      dir = path.join(base, `${PREFIX}${processKey(pid) ?? pid}`);
+      if (!fs.existsSync(dir)) {
+        fs.mkdirSync(dir, { recursive: true });
+        for (const name of fs.readdirSync(base)) {
+          const m = PER_PROCESS.exec(name);
+          if (LEGACY.test(name) || (m && processKey(Number(m[1])) !== name.slice(PREFIX.length))) fs.rmSync(path.join(base, name), { recursive: true, force: true });
+        }
+      }
+    }
+    return path.join(dir, crypto.createHash('sha256').update(what).digest('hex').slice(0, 16));
+  };
+  return {
+    first: (what) => {
+      try {
+        fs.writeFileSync(marker(what), '', { flag: 'wx' });
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    seen: (what) => fs.existsSync(marker(what)),
+  };
+}
+
+let current: ShownStore | undefined;
+const thisRun = () => (current ??= processMarkers(os.tmpdir(), pulumiPid()));
 
 /** True the first time this pulumi process asks to print `what` (and records that it is printed now). */
 export function firstTimeInThisPulumiRun(what: string): boolean {
-  try {
-    fs.writeFileSync(marker(what), String(pulumiPid()), { flag: 'wx' });
-    return true;
-  } catch {
-    return false;
-  }
+  return thisRun().first(what);
 }
 
 /** Whether `what` was printed before in this pulumi process (nothing is recorded). */
 export function shownInThisPulumiRun(what: string): boolean {
-  return fs.existsSync(marker(what));
+  return thisRun().seen(what);
 }
 
 /** Keys of what is printed once: a chart's plan (its compact text) and each of its warnings. */
