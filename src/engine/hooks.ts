@@ -263,9 +263,10 @@ export type HookOutcome = 'Succeeded' | 'Failed' | 'Aborted';
  * Waits for a hook to complete (or its deadline). Records the result, removes the hook finalizer,
  * collects failure details and emits hook.succeeded / hook.failed; a hook past its deadline is
  * then terminated (deleted, hook.terminated). Never rejects: an aborted wait
- * resolves 'Aborted' with the hook still Running (the caller terminates it).
+ * resolves 'Aborted' with the hook still Running (the caller terminates it). `releaseInBackground`:
+ * a succeeded hook's finalizer is removed without waiting (HookRun.released).
  */
-export async function awaitHook(op: Operation, run: HookRun, signal: AbortSignal): Promise<HookOutcome> {
+export async function awaitHook(op: Operation, run: HookRun, signal: AbortSignal, opts: { releaseInBackground?: boolean } = {}): Promise<HookOutcome> {
   if (run.status === 'Succeeded') return 'Succeeded'; // completed by the interrupted operation
   let live: KubeObject | undefined;
   let message: string | undefined;
@@ -298,7 +299,10 @@ export async function awaitHook(op: Operation, run: HookRun, signal: AbortSignal
   run.finishedAtMs = Date.now();
   run.status = ok ? 'Succeeded' : 'Failed';
   run.message = message;
-  await releaseFinalizer(op, run, live);
+  // A succeeded sync hook's finalizer goes while the next wave starts (the operation waits for it
+  // before its delete policies and its end: Operation.settleReleases).
+  if (ok && opts.releaseInBackground) run.released = releaseFinalizer(op, run, live);
+  else await releaseFinalizer(op, run, live);
   await recordHookRun(op, run);
   const durationMs = run.finishedAtMs - run.startedAtMs;
   const about = { phase: run.phase, wave: run.wave, key: run.key, object: run.object };
@@ -326,6 +330,7 @@ export async function applyDeletePolicies(op: Operation, moment: PolicyMoment): 
 async function removeHook(op: Operation, run: HookRun, reason: 'HookSucceeded' | 'HookFailed' | 'terminate'): Promise<void> {
   const t0 = Date.now();
   try {
+    await run.released;
     await releaseFinalizer(op, run);
     await op.client.delete(run.ref, { propagationPolicy: 'Foreground' });
     await waitGone(op, run.ref, run.uid, {

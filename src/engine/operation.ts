@@ -44,6 +44,11 @@ export interface HookRun {
   failure?: FailureDetails;
   deleted?: boolean;
   timedOut?: boolean;
+  /**
+   * The removal of the hook finalizer when it runs in the background: a succeeded hook of a sync
+   * wave, so that the next wave does not wait for it. Never rejects.
+   */
+  released?: Promise<void>;
 }
 
 type Resolved = Required<Omit<EngineOptions, 'onEvent' | 'signal' | 'operationId' | 'startedAt' | 'recorder' | 'revision'>>;
@@ -161,6 +166,11 @@ export class Operation implements WaitContext {
   /** Heartbeats while a wait lasts (WaitContext). */
   track(subject: WaitSubject, deadlineAt?: number): WaitTracker {
     return this.heartbeats.track(subject, deadlineAt);
+  }
+
+  /** Waits for the hook finalizer removals still running in the background (see HookRun.released). */
+  async settleReleases(): Promise<void> {
+    await Promise.all(this.hooks.map((h) => h.released));
   }
 
   dispose(): void {

@@ -79,7 +79,7 @@ export async function runStep(op: Operation, step: PlanStep, ctx: StepContext): 
       async (t) => {
         if (!t.isHook) return applyResource(op, t);
         const run = await createHook(op, prepared.get(t)!);
-        const wait = awaitHook(op, run, op.signal);
+        const wait = awaitHook(op, run, op.signal, { releaseInBackground: true });
         ctx.pendingHookWaits.push(wait);
         const gate = gateHook(run, wait);
         gate.catch(() => undefined); // observed below via Promise.all

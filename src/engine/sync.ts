@@ -44,6 +44,7 @@ function syncResult(op: Operation): SyncResult {
 }
 
 async function failSync(op: Operation, plan: SyncPlan, opts: SyncOptions, failure: FailureInfo, pending: Promise<HookOutcome>[]): Promise<SyncFailedError> {
+  await op.settleReleases();
   const aborted = failure.reason === 'Cancelled' || failure.reason === 'Timeout';
   if (aborted) await terminateRunningHooks(op, failure.reason === 'Timeout' ? 'terminated: operation deadline passed' : 'terminated: operation cancelled');
   await applyDeletePolicies(op, 'sync-failed');
@@ -51,6 +52,7 @@ async function failSync(op: Operation, plan: SyncPlan, opts: SyncOptions, failur
   const settled = Promise.allSettled(pending);
   const syncFail = await runSyncFail(op, plan.syncFail, failure, opts.syncFailTimeoutMs ?? DEFAULT_SYNC_FAIL_TIMEOUT_MS);
   await settled;
+  await op.settleReleases();
   await terminateRunningHooks(op, 'terminated: operation failed');
   await applyDeletePolicies(op, 'sync-failed');
   const result = syncResult(op);
@@ -147,6 +149,7 @@ export async function runSync(client: KubeClient, plan: SyncPlan, opts: SyncOpti
       // Argo CD restarts the whole operation (PreSync hooks included); SyncFail waits for the last attempt.
       const delayMs = retryDelayMs(retry, attempt);
       op.warn(`attempt ${attempt + 1} of ${retry.limit + 1} failed: ${failure.reason}: ${failure.detail}; retrying in ${Math.round(delayMs / 100) / 10}s`, failure.key);
+      await op.settleReleases();
       await terminateRunningHooks(op, 'terminated: the attempt failed; the operation is retried');
       await Promise.allSettled(pending);
       pending.length = 0;
@@ -166,6 +169,7 @@ export async function runSync(client: KubeClient, plan: SyncPlan, opts: SyncOpti
       await endRecord(op, 'Failed', err.message);
       throw err;
     }
+    await op.settleReleases();
     await applyDeletePolicies(op, 'sync-succeeded');
     await endRecord(op, 'Succeeded');
     op.emit({ type: 'operation.succeeded', operation: 'sync', durationMs: op.elapsed() });
@@ -173,6 +177,7 @@ export async function runSync(client: KubeClient, plan: SyncPlan, opts: SyncOpti
   } catch (err) {
     throw op.lockLost ? stoppedByLockLoss(op) : err;
   } finally {
+    await op.settleReleases();
     op.dispose();
   }
 }

@@ -211,3 +211,53 @@ test('a completed hook loses its finalizer with the object its watch showed Comp
   expect(fake.peek(jobRef('migrate'))?.metadata.finalizers ?? []).not.toContain(HOOK_FINALIZER);
   fake.dispose();
 });
+
+test("a succeeded sync hook's finalizer is removed while the next wave starts, and is gone when runSync resolves", async () => {
+  let release!: () => void;
+  const held = new Promise<void>((r) => (release = r));
+  const order: string[] = [];
+  class SlowRelease extends FakeKubeClient {
+    override async patchFinalizers(ref: ObjectRef, patch: FinalizerPatch): Promise<KubeObject | undefined> {
+      if (ref.kind === 'Job' && patch.remove?.includes(HOOK_FINALIZER) && ref.name === 'migrate') {
+        order.push('release started');
+        // Held until the next wave has written something (at most 1 s: a sync that waits for the
+        // release before its next wave fails the order check below instead of hanging).
+        let timer: NodeJS.Timeout | undefined;
+        await Promise.race([held, new Promise<void>((r) => (timer = setTimeout(r, 1000)))]);
+        clearTimeout(timer);
+        order.push('release done');
+      }
+      return super.patchFinalizers(ref, patch);
+    }
+    override async apply(obj: KubeObject, opts?: Parameters<FakeKubeClient['apply']>[1]): Promise<KubeObject> {
+      if (!opts?.dryRun && obj.metadata.name === 'next') {
+        order.push('next wave applied');
+        release();
+      }
+      return super.apply(obj, opts);
+    }
+  }
+  const fake = new SlowRelease();
+  fake.seed(namespace(NS));
+  fake.react({ kind: 'Job' }, completeJob(20));
+  const plan = planSync([job('migrate', { phase: 'Sync', wave: 0 }), configMap('next', { wave: 1 })], { defaultNamespace: NS });
+  const result = await runSync(fake, plan, fast);
+  expect(result.hooks[0].status).toBe('Succeeded');
+  expect(order).toEqual(['release started', 'next wave applied', 'release done']);
+  expect(fake.peek(jobRef('migrate'))?.metadata.finalizers ?? []).not.toContain(HOOK_FINALIZER);
+  fake.dispose();
+});
+
+test('with HookSucceeded, the background finalizer removal ends before the hook is deleted at the end of the sync', async () => {
+  const fake = fakeCluster();
+  fake.react({ kind: 'Job' }, completeJob(20));
+  const plan = planSync([job('migrate', { phase: 'Sync', wave: 0, policy: 'HookSucceeded' }), configMap('next', { wave: 1 })], { defaultNamespace: NS });
+  const result = await runSync(fake, plan, fast);
+  expect(result.hooks[0].status).toBe('Succeeded');
+  const unlock = fake.seqOf('patchFinalizers', 'Job/app/migrate');
+  const del = fake.seqOf('delete', 'Job/app/migrate');
+  expect(unlock).toBeGreaterThan(0);
+  expect(unlock).toBeLessThan(del);
+  expect(fake.peek(jobRef('migrate'))).toBeUndefined();
+  fake.dispose();
+});
