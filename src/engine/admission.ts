@@ -1,8 +1,9 @@
 /**
- * Which core resources no admission webhook or admission policy of the cluster can see: only for
- * those may validation trust `surelyValid` (local-check.ts) instead of a server dry run of every
- * object. Conservative: a webhook or policy whose rules could match the resource (any operation,
- * any selector), or any answer but a list (forbidden, unreachable), leaves the resource out.
+ * Which resources no admission webhook or admission policy of the cluster can see: only for those
+ * may validation judge objects locally (local-check.ts, siblings.ts) instead of a server dry run of
+ * every object. Conservative: a webhook or policy whose rules could match the resource (any
+ * operation, any version, any selector), or any answer but a list (forbidden, unreachable), leaves
+ * the resource out.
  */
 import { KubeClient, isNotFound } from './client';
 
@@ -13,11 +14,12 @@ interface Rule {
   resources?: string[];
 }
 
-/** Whether `rule` may apply to the core-group `resource`. */
+/** Whether `rule` may apply to `resource`: `plural` (core group) or `group/plural`. */
 function matches(rule: Rule, resource: string): boolean {
+  const [group, plural] = resource.includes('/') ? resource.split('/') : ['', resource];
   const groups = rule.apiGroups ?? ['*'];
-  if (!groups.includes('') && !groups.includes('*')) return false;
-  return (rule.resources ?? ['*']).some((r) => r === resource || r.startsWith(`${resource}/`) || r.startsWith('*'));
+  if (!groups.includes(group) && !groups.includes('*')) return false;
+  return (rule.resources ?? ['*']).some((r) => r === plural || r.startsWith(`${plural}/`) || r.startsWith('*'));
 }
 
 /** Lists a cluster-scoped kind at the first served version; [] when no version is served. */
@@ -32,8 +34,8 @@ async function listAny(client: KubeClient, kind: string, versions: string[]): Pr
   return [];
 }
 
-/** The subset of `resources` (core group, plural: `configmaps`) that no webhook or policy may see. */
-export async function unadmittedCoreResources(client: KubeClient, resources: readonly string[]): Promise<Set<string>> {
+/** The subset of `resources` (`configmaps` for the core group, `apps/deployments`) that no webhook or policy may see. */
+export async function unadmittedResources(client: KubeClient, resources: readonly string[]): Promise<Set<string>> {
   let rules: Rule[];
   try {
     const [mutating, validating, vaps, maps] = await Promise.all([

@@ -27,6 +27,13 @@ export const DRY_RUN_CONCURRENCY_FACTOR = 4;
  * can see them: one per kind and namespace still is. Below it, every object is dry-run.
  */
 export const LOCAL_CHECK_MIN = 32;
+
+/**
+ * Siblings (engine/siblings.ts: Deployments or Jobs of one shape) are each dry-run on the server
+ * unless judging them by shape spares at least this many dry runs (one per shape still is): below
+ * it, the lists it needs cost about what they spare.
+ */
+export const SIBLING_MIN = 8;
 /** Re-read interval of an awaited object while its watch is broken. */
 export const DEFAULT_POLL_INTERVAL_MS = 1_000;
 /** Safety re-read of awaited objects even while their watch is healthy. */

@@ -26,7 +26,7 @@ const METADATA = new Set(['name', 'namespace', 'labels', 'annotations']);
 const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const bytes = (s: string) => Buffer.byteLength(s, 'utf8');
 
-function dnsSubdomain(s: unknown): boolean {
+export function dnsSubdomain(s: unknown): boolean {
   return typeof s === 'string' && s.length <= 253 && DNS1123_SUBDOMAIN.test(s);
 }
 
@@ -39,13 +39,13 @@ function qualifiedName(key: string): boolean {
   return name.length <= 63 && QUALIFIED_NAME.test(name);
 }
 
-function labelsOk(labels: unknown): boolean {
+export function labelsOk(labels: unknown): boolean {
   if (labels === undefined) return true;
   if (!isPlainObject(labels)) return false;
   return Object.entries(labels).every(([k, v]) => qualifiedName(k) && typeof v === 'string' && (v === '' || (v.length <= 63 && QUALIFIED_NAME.test(v))));
 }
 
-function annotationsOk(annotations: unknown): boolean {
+export function annotationsOk(annotations: unknown): boolean {
   if (annotations === undefined) return true;
   if (!isPlainObject(annotations)) return false;
   let size = 0;

@@ -8,15 +8,16 @@
  * (the planner gives every object the default namespace, as Argo CD does).
  */
 import { KubeObject, PlanTask, describe, formatKey, groupOf, keyOf, writeOptionsOf } from '../model';
-import { isNotFound } from './client';
+import { isNotFound, refOf } from './client';
 import { mapLimit } from './concurrency';
 import { ClusterValidationError, ValidationProblem } from './errors';
 import { Operation } from './operation';
 import { deletesBeforeCreation } from './policy';
 import { dryRunResource, writeOpts } from './write';
-import { unadmittedCoreResources } from './admission';
+import { unadmittedResources } from './admission';
 import { surelyValid } from './local-check';
-import { LOCAL_CHECK_MIN } from './constants';
+import { LOCAL_CHECK_MIN, SIBLING_MIN } from './constants';
+import { SIBLING_KINDS, siblingShape } from './siblings';
 
 interface KindInfo {
   served: boolean;
@@ -113,7 +114,7 @@ export async function validateTasks(op: Operation, tasks: PlanTask[], opts: { dr
       const ns = op.prepared.get(t)?.metadata.namespace;
       return info.served && !(ns && planNamespaces.has(ns) && info.namespaced);
     });
-    const checkedLocally = await locallyValid(op, candidates);
+    const checkedLocally = await judgedLocally(op, candidates);
     await mapLimit(candidates.filter((t) => !checkedLocally.has(t)), op.o.dryRunConcurrency, async (task) => {
       const obj = op.prepared.get(task)!;
       const { body, create } = dryRunBody(task, obj);
@@ -136,34 +137,61 @@ export async function validateTasks(op: Operation, tasks: PlanTask[], opts: { dr
 const LOCAL_KINDS: Record<string, string> = { ConfigMap: 'configmaps', Secret: 'secrets' };
 
 /**
- * Of many ConfigMaps and Secrets (at least LOCAL_CHECK_MIN): the new ones the API server surely
- * accepts (local-check.ts) when no admission webhook or policy can see their kind, except one per
- * kind and namespace, which is still dry-run on the server (namespace, permissions, quota). Their
- * server dry runs would cost as much as applying them. Fewer objects, one that exists already, or
- * any doubt: dry-run on the server.
+ * The candidates whose own server dry run can be skipped, because the API server surely accepts
+ * them, when no admission webhook or policy can see their kind, and only new objects (an update can
+ * be refused for what the live object holds: `immutable: true`, a Job's template):
+ * - of many ConfigMaps and Secrets (at least LOCAL_CHECK_MIN), those `surelyValid` accepts
+ *   (local-check.ts), but one per kind and namespace, which is still dry-run on the server
+ *   (namespace, permissions, quota);
+ * - of siblings (siblings.ts: Deployments or Jobs of one shape), all but one per shape, when that
+ *   spares at least SIBLING_MIN dry runs.
+ * Their server dry runs would cost as much as applying them. Any doubt: dry-run on the server.
  */
-async function locallyValid(op: Operation, candidates: PlanTask[]): Promise<Set<PlanTask>> {
+async function judgedLocally(op: Operation, candidates: PlanTask[]): Promise<Set<PlanTask>> {
   const local = candidates.filter((t) => {
     const obj = op.prepared.get(t)!;
     const o = writeOptionsOf(obj);
     return !t.isHook && LOCAL_KINDS[obj.kind] && o.validate && !o.replace && surelyValid(obj);
   });
-  if (local.length < LOCAL_CHECK_MIN) return new Set();
-  const open = await unadmittedCoreResources(op.client, [...new Set(local.map((t) => LOCAL_KINDS[t.object.kind]))]);
-  // Only new objects: an update can be refused for what the live object holds (immutable: true).
-  const groupKey = (t: PlanTask) => `${t.object.kind}|${op.prepared.get(t)!.metadata.namespace ?? ''}`;
-  const groups = [...new Set(local.map(groupKey))];
+  const byLocalCheck = local.length >= LOCAL_CHECK_MIN ? new Set(local) : new Set<PlanTask>();
+  const shapes = new Map<PlanTask, { key: string; fresh: boolean }>();
+  for (const t of candidates) {
+    if (byLocalCheck.has(t)) continue;
+    const obj = op.prepared.get(t)!;
+    const o = writeOptionsOf(obj);
+    if (!o.validate || o.replace || o.force || obj.metadata.resourceVersion) continue;
+    // A hook validated as a create under a throwaway name is new whatever exists now.
+    const fresh = dryRunBody(t, obj).create;
+    const key = siblingShape(obj, `${t.isHook}|${fresh}|${JSON.stringify(o)}`);
+    if (key) shapes.set(t, { key, fresh });
+  }
+  const shapeSizes = new Map<string, number>();
+  for (const { key } of shapes.values()) shapeSizes.set(key, (shapeSizes.get(key) ?? 0) + 1);
+  const spared = [...shapeSizes.values()].reduce((n, size) => n + size - 1, 0);
+  if (spared < SIBLING_MIN) shapes.clear();
+  if (byLocalCheck.size === 0 && shapes.size === 0) return new Set();
+
+  const resourceOf = (obj: KubeObject) => (LOCAL_KINDS[obj.kind] && obj.apiVersion === 'v1' ? LOCAL_KINDS[obj.kind] : SIBLING_KINDS[`${obj.apiVersion}|${obj.kind}`]);
+  const judged = [...byLocalCheck, ...shapes.keys()];
+  const open = await unadmittedResources(op.client, [...new Set(judged.map((t) => resourceOf(t.object)))]);
+  // What exists already, one list per kind and namespace.
+  const listKey = (obj: KubeObject) => `${obj.apiVersion}|${obj.kind}|${obj.metadata.namespace ?? ''}`;
   const existing = new Set<string>();
-  await mapLimit(groups, op.o.concurrency, async (g) => {
-    const [kind, namespace] = g.split('|');
-    if (!open.has(LOCAL_KINDS[kind])) return;
-    for (const o of await op.client.list({ apiVersion: 'v1', kind, namespace })) existing.add(`${g}|${o.metadata.name}`);
+  const toList = judged.filter((t) => open.has(resourceOf(t.object)) && !shapes.get(t)?.fresh).map((t) => listKey(op.prepared.get(t)!));
+  await mapLimit([...new Set(toList)], op.o.concurrency, async (g) => {
+    const [apiVersion, kind, namespace] = g.split('|');
+    for (const o of await op.client.list({ apiVersion, kind, namespace })) existing.add(`${g}|${o.metadata.name}`);
   });
+  const isNew = (t: PlanTask) => {
+    const obj = op.prepared.get(t)!;
+    return shapes.get(t)?.fresh || (!existing.has(`${listKey(obj)}|${obj.metadata.name}`) && !op.writtenBefore(refOf(obj)));
+  };
+
   const out = new Set<PlanTask>();
   const represented = new Set<string>();
-  for (const t of local) {
-    const group = groupKey(t);
-    if (!open.has(LOCAL_KINDS[t.object.kind]) || existing.has(`${group}|${op.prepared.get(t)!.metadata.name}`)) continue;
+  for (const t of judged) {
+    if (!open.has(resourceOf(t.object)) || !isNew(t)) continue;
+    const group = byLocalCheck.has(t) ? `local|${listKey(op.prepared.get(t)!)}` : shapes.get(t)!.key;
     if (represented.has(group)) out.add(t);
     else represented.add(group);
   }

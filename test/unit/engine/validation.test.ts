@@ -1,9 +1,9 @@
 import { ClusterValidationError, runSync, runTeardown } from '../../../src/engine';
-import { DRY_RUN_CONCURRENCY_FACTOR, LOCAL_CHECK_MIN } from '../../../src/engine/constants';
-import { FakeKubeClient } from '../../support';
+import { DRY_RUN_CONCURRENCY_FACTOR, LOCAL_CHECK_MIN, SIBLING_MIN } from '../../../src/engine/constants';
+import { FakeKubeClient, completeJob } from '../../support';
 import { KubeObject } from '../../../src/model';
 import { planSync, planTeardown } from '../../../src/plan';
-import { NS, Recorder, configMap, fakeCluster, fast, job, namespace } from './_helpers';
+import { NS, Recorder, configMap, deployment, fakeCluster, fast, job, namespace } from './_helpers';
 
 const widget = (name: string, ns = NS): KubeObject => ({ apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name, namespace: ns }, spec: {} });
 const widgetCrd: KubeObject = {
@@ -192,4 +192,70 @@ test('the server dry runs go out DRY_RUN_CONCURRENCY_FACTOR times as many at onc
   await runSync(fake, planSync(objects, { defaultNamespace: NS }), { ...fast, concurrency: 4, dryRunConcurrency: 2 });
   expect(peak).toEqual({ dryRun: 2, write: 4 });
   fake.dispose();
+});
+
+describe('siblings (Deployments or Jobs of one shape): one server dry run per shape', () => {
+  const deployments = (n: number, from = 0) => Array.from({ length: n }, (_, i) => deployment(`d${String(from + i).padStart(2, '0')}`, { wave: i % 3 }));
+  const dryRuns = (fake: FakeKubeClient, kind: string) => fake.log.filter((e) => e.dryRun && e.id.includes(`/${kind}/`)).map((e) => e.id.split('/').pop()!);
+
+  test('ten new Deployments of one shape: one dry run, every one written', async () => {
+    const fake = fakeCluster();
+    const result = await runSync(fake, planSync(deployments(10), { defaultNamespace: NS }), fast);
+    expect(dryRuns(fake, 'Deployment')).toEqual(['d00']);
+    expect(result.applied).toHaveLength(10);
+    fake.dispose();
+  });
+
+  test(`sparing fewer than ${SIBLING_MIN} dry runs: every one is dry-run`, async () => {
+    const fake = fakeCluster();
+    await runSync(fake, planSync(deployments(SIBLING_MIN), { defaultNamespace: NS }), fast);
+    expect(dryRuns(fake, 'Deployment')).toHaveLength(SIBLING_MIN);
+    fake.dispose();
+  });
+
+  test('one that exists already is dry-run as its apply; the shape is represented by a new one', async () => {
+    const fake = fakeCluster();
+    fake.seed(deployment('d00'));
+    await runSync(fake, planSync(deployments(10), { defaultNamespace: NS }), fast);
+    // d00 as itself; the first new one in plan order (wave 0: d00, d03, ...) for the shape.
+    expect([...new Set(dryRuns(fake, 'Deployment'))].sort()).toEqual(['d00', 'd03']);
+    fake.dispose();
+  });
+
+  test('one with a label the server refuses is dry-run, and its problem is reported before any write', async () => {
+    const fake = fakeCluster();
+    const bad = deployment('d99');
+    bad.metadata.labels = { tier: 'not a label value' };
+    fake.failOn('create', { name: 'd99' }, 'Deployment.apps "d99" is invalid: metadata.labels: Invalid value: "not a label value"', { dryRun: true });
+    const err = await runSync(fake, planSync([...deployments(10), bad], { defaultNamespace: NS }), fast).catch((e) => e);
+    expect(err).toBeInstanceOf(ClusterValidationError);
+    expect(err.problems).toEqual([expect.objectContaining({ object: 'Deployment app/d99', message: expect.stringContaining('metadata.labels') })]);
+    expect(writes(fake)).toEqual([]);
+    expect(dryRuns(fake, 'Deployment').sort()).toEqual(['d00', 'd99']);
+    fake.dispose();
+  });
+
+  test('an admission policy that may see Deployments: every one is dry-run', async () => {
+    const fake = fakeCluster();
+    fake.serve('admissionregistration.k8s.io/v1', 'ValidatingAdmissionPolicy', false);
+    fake.seed({
+      apiVersion: 'admissionregistration.k8s.io/v1',
+      kind: 'ValidatingAdmissionPolicy',
+      metadata: { name: 'replicas' },
+      spec: { matchConstraints: { resourceRules: [{ apiGroups: ['apps'], apiVersions: ['v1'], operations: ['CREATE'], resources: ['deployments'] }] } },
+    } as KubeObject);
+    await runSync(fake, planSync(deployments(10), { defaultNamespace: NS }), fast);
+    expect(dryRuns(fake, 'Deployment')).toHaveLength(10);
+    fake.dispose();
+  });
+
+  test('hook Jobs of one shape (BeforeHookCreation, one per wave): one dry-run create', async () => {
+    const fake = fakeCluster();
+    fake.react({ kind: 'Job' }, completeJob(5));
+    const hooks = Array.from({ length: 10 }, (_, w) => job(`hook-w${w}`, { phase: 'Sync', wave: w }));
+    await runSync(fake, planSync(hooks, { defaultNamespace: NS }), fast);
+    expect(fake.log.filter((e) => e.dryRun && e.id.includes('/Job/'))).toHaveLength(1);
+    expect(fake.entries('apply', 'Job')).toHaveLength(10);
+    fake.dispose();
+  });
 });
