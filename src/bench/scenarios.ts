@@ -5,14 +5,14 @@
  */
 import * as crypto from 'node:crypto';
 import { KubeClient } from '../engine';
-import { GATE_KINDS, GateKind, HookChartShape, configMap, gateOf, hookName, job } from './charts';
+import { GATE_KINDS, GateKind, HookChartShape, configMap, gateOf, hookChart, hookName, job } from './charts';
 import type { MemoryReport } from './memory';
 import { RawOutcome, SyncOutcome } from './protocol';
 import { CONFIGMAP, DEPLOYMENT, JOB, WatchRecorder } from './recorder';
 import { createNamespace, deleteNamespace, pooledApply } from './rest';
 import { processCpuMs } from './procstat';
 import { Subject } from './subject';
-import { median, nowMs, percentile, sum } from './stats';
+import { median, nowMs, percentile, pool, sum } from './stats';
 
 export interface BenchContext {
   kc: any;
@@ -185,6 +185,15 @@ export interface HookWavesResult {
   floorMs: number;
   targetMs: number;
   /**
+   * The same chart written by the benchmark with no engine, in Argo CD's order: per wave, its
+   * ConfigMaps (at the engine's concurrency), then its Deployments, then its Job; the next wave once
+   * the Job is seen Complete and the Deployments ready. No validation, no bookkeeping: what the
+   * order alone costs on this cluster.
+   */
+  orderedFloorMs: number;
+  /** Per wave of the ordered floor: ConfigMaps, Deployments, Job apply, Job run (all ms). */
+  orderedFloorPerWave: Array<{ wave: number; configMapsMs: number; deploymentsMs: number; jobApplyMs: number; waitMs: number }>;
+  /**
    * Per wave, as observed on the watch: `applyMs` first object of the wave created → its hook Job
    * created (the engine applies the wave's kinds in order, the Job last); `hookMs` hook created →
    * Complete; `boundaryMs` hook Complete → first object of the next wave created.
@@ -196,8 +205,50 @@ export interface HookWavesResult {
 /** (b) target (issue 15): total <= 1.05 x floor + 0.5 s. */
 export const HOOK_TARGET = { factor: 1.05, plusMs: 500 };
 
+/**
+ * (b)'s second floor: the chart written by this process with the engine's client and no engine, in
+ * Argo CD's order (kinds of a wave one after the other, the hook Job last; the next wave once the
+ * Job is Complete and the Deployments ready), in a namespace of its own.
+ */
+async function orderedFloor(ctx: BenchContext, shape: HookChartShape, namespaces: string[]): Promise<{ totalMs: number; perWave: HookWavesResult['orderedFloorPerWave'] }> {
+  const ns = namespaceName('bench-hooks-floor');
+  namespaces.push(ns);
+  await createNamespace(ctx.kc, ns);
+  const rec = new WatchRecorder(ctx.kc, ns, [DEPLOYMENT, JOB]);
+  try {
+    await rec.start();
+    const chart = hookChart(ns, shape);
+    const perWave: HookWavesResult['orderedFloorPerWave'] = [];
+    const t0 = nowMs();
+    for (let w = 0; w < shape.waves; w++) {
+      const inWave = chart.filter((o) => o.metadata.annotations?.['argocd.argoproj.io/sync-wave'] === String(w));
+      const ofKind = (k: string) => inWave.filter((o) => o.kind === k);
+      const hook = ofKind('Job')[0];
+      const w0 = nowMs();
+      await pool(ofKind('ConfigMap'), ctx.concurrency, (o) => ctx.client.apply(o));
+      const w1 = nowMs();
+      await pool(ofKind('Deployment'), ctx.concurrency, (o) => ctx.client.apply(o));
+      const w2 = nowMs();
+      await ctx.client.apply(hook);
+      const w3 = nowMs();
+      const names = ofKind('Deployment').map((o) => o.metadata.name!);
+      await rec.waitUntil(
+        `wave ${w}'s Job Complete and Deployments ready`,
+        () => rec.get('Job', hook.metadata.name!)?.readyAt !== undefined && names.every((n) => rec.get('Deployment', n)?.readyAt !== undefined),
+        60_000,
+      );
+      const w4 = nowMs();
+      perWave.push({ wave: w, configMapsMs: w1 - w0, deploymentsMs: w2 - w1, jobApplyMs: w3 - w2, waitMs: w4 - w3 });
+    }
+    return { totalMs: nowMs() - t0, perWave };
+  } finally {
+    rec.stop();
+  }
+}
+
 export async function hookWaves(ctx: BenchContext, shape: HookChartShape): Promise<HookWavesResult> {
   const ns = namespaceName('bench-hooks');
+  const namespaces = [ns];
   await createNamespace(ctx.kc, ns);
   const rec = new WatchRecorder(ctx.kc, ns, [CONFIGMAP, DEPLOYMENT, JOB]);
   const subject = await Subject.start(ctx.kubeconfig);
@@ -230,6 +281,8 @@ export async function hookWaves(ctx: BenchContext, shape: HookChartShape): Promi
       };
     });
     ctx.progress(`  sync of ${shape.waves * (shape.objectsPerWave + 1)} objects: ${(totalMs / 1000).toFixed(2)} s`);
+    const ordered = await orderedFloor(ctx, shape, namespaces);
+    ctx.progress(`  ordered floor (the same chart written in Argo CD's order, no engine): ${(ordered.totalMs / 1000).toFixed(2)} s`);
     return {
       shape,
       objects: shape.waves * (shape.objectsPerWave + 1),
@@ -238,13 +291,15 @@ export async function hookWaves(ctx: BenchContext, shape: HookChartShape): Promi
       jobRoundTripsMs: trips,
       floorMs,
       targetMs: HOOK_TARGET.factor * floorMs + HOOK_TARGET.plusMs,
+      orderedFloorMs: ordered.totalMs,
+      orderedFloorPerWave: ordered.perWave,
       perWave,
       watchInterruptions: rec.interruptions,
     };
   } finally {
     rec.stop();
     await subject.stop();
-    await cleanup(ctx, [ns]);
+    await cleanup(ctx, namespaces);
   }
 }
 
