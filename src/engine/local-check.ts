@@ -21,9 +21,10 @@ const TOP_LEVEL: Record<string, ReadonlySet<string>> = {
   ConfigMap: new Set(['apiVersion', 'kind', 'metadata', 'data', 'binaryData', 'immutable']),
   Secret: new Set(['apiVersion', 'kind', 'metadata', 'data', 'stringData', 'type', 'immutable']),
 };
-const METADATA = new Set(['name', 'namespace', 'labels', 'annotations']);
+/** The metadata fields an object judged locally may have. */
+export const PLAIN_METADATA: ReadonlySet<string> = new Set(['name', 'namespace', 'labels', 'annotations']);
 
-const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+export const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const bytes = (s: string) => Buffer.byteLength(s, 'utf8');
 
 export function dnsSubdomain(s: unknown): boolean {
@@ -58,7 +59,7 @@ export function annotationsOk(annotations: unknown): boolean {
 
 function metadataOk(meta: unknown): boolean {
   if (!isPlainObject(meta)) return false;
-  if (!Object.keys(meta).every((k) => METADATA.has(k))) return false;
+  if (!Object.keys(meta).every((k) => PLAIN_METADATA.has(k))) return false;
   if (!dnsSubdomain(meta.name)) return false;
   if (meta.namespace !== undefined && !(typeof meta.namespace === 'string' && meta.namespace.length <= 63 && DNS1123_LABEL.test(meta.namespace))) return false;
   return labelsOk(meta.labels) && annotationsOk(meta.annotations);

@@ -20,7 +20,7 @@
  * Pure.
  */
 import { KubeObject } from '../model';
-import { annotationsOk, dnsSubdomain, labelsOk } from './local-check';
+import { PLAIN_METADATA, annotationsOk, dnsSubdomain, isPlainObject, labelsOk } from './local-check';
 
 /** The kinds judged by shape, by `apiVersion|kind`, with their resource (`group/plural`). */
 export const SIBLING_KINDS: Readonly<Record<string, string>> = {
@@ -28,11 +28,8 @@ export const SIBLING_KINDS: Readonly<Record<string, string>> = {
   'batch/v1|Job': 'batch/jobs',
 };
 
-const METADATA = new Set(['name', 'namespace', 'labels', 'annotations']);
 const NAME = '\u0000name';
 const MASKED = '\u0000';
-
-const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** The name's class of character at each position: `a` letter, `0` digit, else the character itself. */
 export function namePattern(name: string): string {
@@ -63,7 +60,7 @@ export function siblingShape(obj: KubeObject, extra = ''): string | undefined {
   const id = `${obj.apiVersion}|${obj.kind}`;
   if (!SIBLING_KINDS[id]) return undefined;
   const meta = obj.metadata as unknown;
-  if (!isPlainObject(meta) || !Object.keys(meta).every((k) => METADATA.has(k))) return undefined;
+  if (!isPlainObject(meta) || !Object.keys(meta).every((k) => PLAIN_METADATA.has(k))) return undefined;
   const name = meta.name;
   if (typeof name !== 'string' || !dnsSubdomain(name)) return undefined;
   if (!labelsOk(meta.labels) || !annotationsOk(meta.annotations)) return undefined;
