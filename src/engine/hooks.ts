@@ -248,12 +248,14 @@ export async function createHook(op: Operation, prepared: PreparedHook, env?: Re
   }
 }
 
-/** `seen`: the hook as last seen on its watch (saves reading it first). */
-async function releaseFinalizer(op: Operation, run: HookRun, seen?: KubeObject): Promise<void> {
+/** `seen`: the hook as last seen on its watch (saves reading it first). True once the finalizer is gone. */
+async function releaseFinalizer(op: Operation, run: HookRun, seen?: KubeObject): Promise<boolean> {
   try {
     await op.client.patchFinalizers(run.ref, { remove: [HOOK_FINALIZER] }, seen);
+    return true;
   } catch (err) {
     op.warn(`could not remove ${HOOK_FINALIZER} from ${run.object}: ${(err as Error).message}`, run.key);
+    return false;
   }
 }
 
@@ -301,8 +303,8 @@ export async function awaitHook(op: Operation, run: HookRun, signal: AbortSignal
   run.message = message;
   // A succeeded sync hook's finalizer goes while the next wave starts (the operation waits for it
   // before its delete policies and its end: Operation.settleReleases).
-  if (ok && opts.releaseInBackground) run.released = releaseFinalizer(op, run, live);
-  else await releaseFinalizer(op, run, live);
+  run.released = releaseFinalizer(op, run, live);
+  if (!(ok && opts.releaseInBackground)) await run.released;
   await recordHookRun(op, run);
   const durationMs = run.finishedAtMs - run.startedAtMs;
   const about = { phase: run.phase, wave: run.wave, key: run.key, object: run.object };
@@ -330,8 +332,8 @@ export async function applyDeletePolicies(op: Operation, moment: PolicyMoment): 
 async function removeHook(op: Operation, run: HookRun, reason: 'HookSucceeded' | 'HookFailed' | 'terminate'): Promise<void> {
   const t0 = Date.now();
   try {
-    await run.released;
-    await releaseFinalizer(op, run);
+    // Released when its result was read, unless that failed or it never finished (terminated).
+    if (!(await run.released)) await releaseFinalizer(op, run);
     await op.client.delete(run.ref, { propagationPolicy: 'Foreground' });
     await waitGone(op, run.ref, run.uid, {
       signal: new AbortController().signal,

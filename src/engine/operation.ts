@@ -45,10 +45,11 @@ export interface HookRun {
   deleted?: boolean;
   timedOut?: boolean;
   /**
-   * The removal of the hook finalizer when it runs in the background: a succeeded hook of a sync
-   * wave, so that the next wave does not wait for it. Never rejects.
+   * The removal of the hook finalizer once its result was read: true when it is gone. For a
+   * succeeded hook of a sync wave it runs in the background, so that the next wave does not wait
+   * for it. Never rejects.
    */
-  released?: Promise<void>;
+  released?: Promise<boolean>;
 }
 
 type Resolved = Required<Omit<EngineOptions, 'onEvent' | 'signal' | 'operationId' | 'startedAt' | 'recorder' | 'revision'>>;

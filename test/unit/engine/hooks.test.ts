@@ -258,6 +258,8 @@ test('with HookSucceeded, the background finalizer removal ends before the hook 
   const del = fake.seqOf('delete', 'Job/app/migrate');
   expect(unlock).toBeGreaterThan(0);
   expect(unlock).toBeLessThan(del);
+  // Removed once: the deletion does not patch (or read) the hook again.
+  expect(fake.entries('patchFinalizers', 'Job/app/migrate')).toHaveLength(1);
   expect(fake.peek(jobRef('migrate'))).toBeUndefined();
   fake.dispose();
 });
