@@ -13,34 +13,29 @@ import * as path from 'node:path';
 import type { SyncPlan, TeardownPlan } from '../model';
 import { compactSyncPlan } from './compact-plan';
 
-/** `/proc/<pid>/stat`'s fields after the command name (field 3 onwards), or undefined. */
-function statFields(pid: number): string[] | undefined {
+/** A process's command name and the fields of `/proc/<pid>/stat` after it (field 3 onwards), or undefined. */
+function procStat(pid: number): { comm: string; fields: string[] } | undefined {
   try {
     const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const end = stat.lastIndexOf(')');
+    return { comm: stat.slice(stat.indexOf('(') + 1, end), fields: stat.slice(end + 2).split(' ') };
   } catch {
     return undefined;
   }
 }
 
-/** The pulumi CLI's pid: our parent, or its parent when we run under the `/bin/sh` shim (Linux /proc). */
+/** The pulumi CLI's pid: our parent, or its parent when we run under the `/bin/sh` shim (Linux /proc; without it, the parent). */
 function pulumiPid(): number {
-  try {
-    const stat = fs.readFileSync(`/proc/${process.ppid}/stat`, 'utf8');
-    const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-    const ppid = Number(statFields(process.ppid)?.[1]);
-    if (comm !== 'pulumi' && ppid > 1) return ppid;
-  } catch {
-    /* no /proc: the parent it is */
-  }
-  return process.ppid;
+  const parent = procStat(process.ppid);
+  const ppid = Number(parent?.fields[1]);
+  return parent && parent.comm !== 'pulumi' && ppid > 1 ? ppid : process.ppid;
 }
 
 const PREFIX = 'sync-hooks-shown-';
 
 /** A process as `<pid>-<start time>`: a pid used again by a later process is another key. */
 function processKey(pid: number): string | undefined {
-  const start = statFields(pid)?.[19]; // field 22, starttime
+  const start = procStat(pid)?.fields[19]; // field 22, starttime
   return start === undefined ? undefined : `${pid}-${start}`;
 }
 
