@@ -17,6 +17,12 @@ function writes(fake: FakeKubeClient) {
   return fake.log.filter((e) => !e.dryRun);
 }
 
+/** Serves an admissionregistration.k8s.io/v1 kind (cluster-scoped) and seeds one object of it. */
+function admission(fake: FakeKubeClient, kind: string, name: string, body: Record<string, unknown>): void {
+  fake.serve('admissionregistration.k8s.io/v1', kind, false);
+  fake.seed({ apiVersion: 'admissionregistration.k8s.io/v1', kind, metadata: { name }, ...body } as KubeObject);
+}
+
 test('bad input writes nothing and every problem is listed in one error', async () => {
   const fake = fakeCluster();
   // bad-data is new: its dry run is the create its apply will be.
@@ -105,13 +111,9 @@ describe('many ConfigMaps and Secrets: checked locally, one per kind and namespa
 
   test('a validating webhook that may see ConfigMaps: every one is dry-run on the server', async () => {
     const fake = fakeCluster();
-    fake.serve('admissionregistration.k8s.io/v1', 'ValidatingWebhookConfiguration', false);
-    fake.seed({
-      apiVersion: 'admissionregistration.k8s.io/v1',
-      kind: 'ValidatingWebhookConfiguration',
-      metadata: { name: 'policy' },
+    admission(fake, 'ValidatingWebhookConfiguration', 'policy', {
       webhooks: [{ name: 'p.example.com', rules: [{ apiGroups: [''], apiVersions: ['v1'], operations: ['CREATE', 'UPDATE'], resources: ['configmaps'] }] }],
-    } as KubeObject);
+    });
     await runSync(fake, planSync(many(LOCAL_CHECK_MIN), { defaultNamespace: NS }), fast);
     expect(dryRunNames(fake)).toHaveLength(LOCAL_CHECK_MIN);
     fake.dispose();
@@ -119,13 +121,9 @@ describe('many ConfigMaps and Secrets: checked locally, one per kind and namespa
 
   test('a webhook on other resources does not count', async () => {
     const fake = fakeCluster();
-    fake.serve('admissionregistration.k8s.io/v1', 'MutatingWebhookConfiguration', false);
-    fake.seed({
-      apiVersion: 'admissionregistration.k8s.io/v1',
-      kind: 'MutatingWebhookConfiguration',
-      metadata: { name: 'pods-only' },
+    admission(fake, 'MutatingWebhookConfiguration', 'pods-only', {
       webhooks: [{ name: 'p.example.com', rules: [{ apiGroups: [''], apiVersions: ['v1'], operations: ['*'], resources: ['pods'] }] }],
-    } as KubeObject);
+    });
     await runSync(fake, planSync(many(LOCAL_CHECK_MIN), { defaultNamespace: NS }), fast);
     expect(dryRunNames(fake)).toHaveLength(1);
     fake.dispose();
@@ -237,13 +235,9 @@ describe('siblings (Deployments or Jobs of one shape): one server dry run per sh
 
   test('an admission policy that may see Deployments: every one is dry-run', async () => {
     const fake = fakeCluster();
-    fake.serve('admissionregistration.k8s.io/v1', 'ValidatingAdmissionPolicy', false);
-    fake.seed({
-      apiVersion: 'admissionregistration.k8s.io/v1',
-      kind: 'ValidatingAdmissionPolicy',
-      metadata: { name: 'replicas' },
+    admission(fake, 'ValidatingAdmissionPolicy', 'replicas', {
       spec: { matchConstraints: { resourceRules: [{ apiGroups: ['apps'], apiVersions: ['v1'], operations: ['CREATE'], resources: ['deployments'] }] } },
-    } as KubeObject);
+    });
     await runSync(fake, planSync(deployments(10), { defaultNamespace: NS }), fast);
     expect(dryRuns(fake, 'Deployment')).toHaveLength(10);
     fake.dispose();
